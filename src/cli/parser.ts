@@ -1,0 +1,47 @@
+import yargs from 'yargs';
+import pkg from '../../package.json' with { type: 'json' };
+import { UsageError } from '../errors.ts';
+import { catalogCommand } from './commands/catalog.ts';
+import { generateCommand } from './commands/generate.ts';
+import { validateCommand } from './commands/validate.ts';
+import { processContext, type Context } from './context.ts';
+
+export function buildParser(ctx: Context) {
+  return yargs()
+    .scriptName('kinesis-dashboards')
+    .usage('$0 <command> [options]\n\nDashboards as code for Amazon Kinesis Data Streams.')
+    .command(generateCommand(ctx))
+    .command(catalogCommand(ctx))
+    .command(validateCommand(ctx))
+    .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .version(pkg.version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    // yargs' own complaints (unknown option, missing value, conflicts) are bad input: exit 2.
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+}
+
+/** Runs one command line; returns the exit code (0 ok, 1 failure, 2 bad input). The one top-level error handler. */
+export async function runCli(args: string[], ctx: Context = processContext()): Promise<number> {
+  const debug = args.includes('--debug');
+  try {
+    let output = '';
+    await buildParser(ctx).parseAsync(args, {}, (_err, _argv, out) => {
+      output = out;
+    });
+    // --help and --version: yargs hands us the text instead of printing it.
+    if (output) ctx.stdout(output.endsWith('\n') ? output : `${output}\n`);
+    return ctx.exitCode;
+  } catch (err) {
+    const e = err as Error;
+    const usage = e instanceof UsageError || e.name === 'YError';
+    ctx.stderr(`kinesis-dashboards: ${debug && e.stack ? e.stack : e.message}\n`);
+    return usage ? 2 : 1;
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { profileNames } from '../profiles/index.ts';
+
+/** Grafana's rule for dashboard uids. */
+export const UID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
+
+export const Uid = z
+  .string()
+  .regex(UID_PATTERN, 'a dashboard uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)');
+
+export const ProfileName = z.string().refine((p) => profileNames().includes(p), {
+  message: `unknown profile: use one of ${profileNames().join(', ')}`,
+});
+
+/** What one dashboard is: everything `synth` needs. */
+export const DashboardOptions = z.strictObject({
+  profile: ProfileName.default('cloudwatch-exporter'),
+  uid: Uid.default('aws-kinesis'),
+  title: z.string().trim().min(1, 'a title cannot be empty').max(200).default('Amazon Kinesis'),
+  tags: z.array(z.string().min(1)).default([]),
+});
+export type DashboardOptions = z.infer<typeof DashboardOptions>;
+export type DashboardOptionsInput = z.input<typeof DashboardOptions>;
+
+/** The config file (`--config FILE`): every flag of `generate`, and nothing else. */
+export const ConfigFile = DashboardOptions.partial().extend({
+  out: z.string().min(1).optional(),
+  stdout: z.boolean().optional(),
+}).strict();
+export type ConfigFile = z.infer<typeof ConfigFile>;

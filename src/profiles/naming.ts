@@ -1,0 +1,33 @@
+import type { Statistic } from '../catalog/index.ts';
+
+// How each exporter turns a CloudWatch metric name into a Prometheus one
+// (rules in shared/reference/kinesis-metrics.md, "Prometheus names and labels by exporter").
+
+/** prometheus/cloudwatch_exporter and YACE: snake_case; "GetRecords.IteratorAgeMilliseconds" → "get_records_iterator_age_milliseconds". */
+export function snakeCase(metricName: string): string {
+  return metricName
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toLowerCase();
+}
+
+/** Logz.io metric streams: lowercase, "." → "_", no snake-casing; "GetRecords.IteratorAgeMilliseconds" → "getrecords_iteratoragemilliseconds". */
+export function lowerCase(metricName: string): string {
+  return metricName.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+export const exporterSuffix: Record<Statistic, string> = {
+  Sum: 'sum',
+  Average: 'average',
+  Maximum: 'maximum',
+  Minimum: 'minimum',
+  SampleCount: 'sample_count',
+};
+
+/** Metric streams ship a summary per period: sum, count, min, max (no average: it is sum / count). */
+export const metricStreamSuffix: Partial<Record<Statistic, string>> = {
+  Sum: 'sum',
+  SampleCount: 'count',
+  Minimum: 'min',
+  Maximum: 'max',
+};

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { catalog } from '../catalog/index.ts';
+import type { Context } from '../cli/context.ts';
+import { UsageError } from '../errors.ts';
+import { DEFAULT_PROFILE, getProfile } from '../profiles/index.ts';
+import { Dashboard } from './dashboard-schema.ts';
+import { checkLayout, placedPanels, type Problem } from './layout.ts';
+import { parsePromql, selectedMetricNames } from './promql.ts';
+
+/** Every series name a profile can read: the catalog crossed with each metric's statistics. */
+function knownSeries(profileName: string): Set<string> {
+  const profile = getProfile(profileName);
+  const names = new Set<string>();
+  for (const m of catalog().values()) for (const s of m.statistics) profile.seriesNames(m.id, s).forEach((n) => names.add(n));
+  return names;
+}
+
+/** All problems of one dashboard document, each with its JSON path. */
+export function validateDashboard(doc: unknown, profileName = DEFAULT_PROFILE): Problem[] {
+  const parsed = Dashboard.safeParse(doc);
+  if (!parsed.success) {
+    return parsed.error.issues.map((i) => ({
+      path: ['$', ...i.path].map((k, n) => (typeof k === 'number' ? `[${k}]` : n ? `.${String(k)}` : String(k))).join(''),
+      message: i.message,
+    }));
+  }
+  const problems = checkLayout(parsed.data.panels);
+  const known = knownSeries(profileName);
+  for (const { path, panel } of placedPanels(parsed.data.panels)) {
+    (panel.targets ?? []).forEach((t, i) => {
+      if (t.expr === undefined) return;
+      const at = `${path}.targets[${i}].expr`;
+      for (const p of parsePromql(t.expr)) problems.push({ path: at, message: p.message });
+      for (const name of selectedMetricNames(t.expr)) {
+        if (name.startsWith('aws_kinesis_') && !known.has(name)) {
+          problems.push({ path: at, message: `${name} is not a Kinesis metric of profile ${profileName}` });
+        }
+      }
+    });
+  }
+  return problems;
+}
+
+export async function validateFiles(ctx: Context, files: string[], profileName = DEFAULT_PROFILE): Promise<number> {
+  getProfile(profileName); // an unknown profile is bad input, before any file is read
+  let failed = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(resolve(ctx.cwd, file), 'utf8');
+    } catch (err) {
+      throw new UsageError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? err}); pass an existing dashboard JSON file`);
+    }
+    let problems: Problem[];
+    try {
+      problems = validateDashboard(JSON.parse(text), profileName);
+    } catch (err) {
+      problems = [{ path: '$', message: `not valid JSON: ${(err as Error).message}` }];
+    }
+    if (problems.length) failed++;
+    for (const p of problems) ctx.stdout(`${file}: ${p.path}: ${p.message}\n`);
+    if (!problems.length) ctx.stdout(`${file}: ok\n`);
+  }
+  return failed ? 1 : 0;
+}
