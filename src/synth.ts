@@ -6,7 +6,9 @@ import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts
 import { getProfile } from './profiles/index.ts';
 
 /** Tags every generated dashboard carries; user tags are added after them. */
-export const BASE_TAGS = ['aws', 'kinesis'];
+// "kinesis-dashboards" marks dashboards this tool manages: publish refuses to overwrite a live dashboard without it (unless --force).
+export const MANAGED_TAG = 'kinesis-dashboards';
+export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
 
 /**
  * The dashboard as data: pure, no I/O, the same output for the same options.

@@ -48,7 +48,7 @@ describe('generate', () => {
     expect(r.code).toBe(0);
     const d = JSON.parse(await readFile(join(dir, 'dist', 'from-file.json'), 'utf8'));
     expect(d.title).toBe('From flag');
-    expect(d.tags).toEqual(['aws', 'kinesis', 'team-a']);
+    expect(d.tags).toEqual(['aws', 'kinesis', 'kinesis-dashboards', 'team-a']);
     expect(JSON.stringify(d)).toContain('dimension_StreamName');
   });
 
