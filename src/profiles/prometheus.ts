@@ -71,7 +71,9 @@ export function prometheusProfile(def: PrometheusProfileDef): Profile {
       const v = windowed(r.name, overTime[spec.statistic]);
       const op = innerOp[spec.statistic];
       if (spec.groupBy === 'stream') return `${op} ${by} (${v})`;
-      return spec.across === op ? `${op}(${v})` : `${spec.across}(${op} ${by} (${v}))`;
+      // sum of sums and max of maxes need no inner step; an average must first be one per stream,
+      // or a stream exported twice (two scrapers) would weigh double.
+      return spec.across === op && op !== 'avg' ? `${op}(${v})` : `${spec.across}(${op} ${by} (${v}))`;
     }
     // A ratio of summaries: add numerators and denominators before dividing, so averages are weighted by call count.
     const num = windowed(r.numerator, 'sum_over_time');
