@@ -2,7 +2,9 @@ import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { UsageError } from '../errors.ts';
 import { catalogCommand } from './commands/catalog.ts';
+import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
+import { publishCommand } from './commands/publish.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processContext, type Context } from './context.ts';
 
@@ -13,6 +15,8 @@ export function buildParser(ctx: Context) {
     .command(generateCommand(ctx))
     .command(catalogCommand(ctx))
     .command(validateCommand(ctx))
+    .command(publishCommand(ctx))
+    .command(diffCommand(ctx))
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
     .demandCommand(1, 'name a command (see --help)')
     .strict()

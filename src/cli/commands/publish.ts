@@ -1,0 +1,40 @@
+import type { CommandModule } from 'yargs';
+import pkg from '../../../package.json' with { type: 'json' };
+import { openStore, publishAll, type Result } from '../../publish/publisher.ts';
+import type { Context } from '../context.ts';
+import { publications, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
+
+type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
+
+/** One line per dashboard: status, uid, URL or reason; dry runs list their changes. */
+export function formatResults(results: Result[], showChanges: boolean): string {
+  return results
+    .map((r) => {
+      const head = `${r.status.padEnd(12)} ${r.uid}${r.url ? `  ${r.url}` : ''}${r.error ? `  ${r.error}` : ''}`;
+      return showChanges && r.changes.length ? [head, ...r.changes.map((c) => `    ${c}`)].join('\n') : head;
+    })
+    .join('\n') + '\n';
+}
+
+export function publishCommand(ctx: Context): CommandModule<object, PublishFlags> {
+  return {
+    command: 'publish',
+    describe: 'Create or update the dashboard in Grafana or Logz.io (safe: conditional writes, no blind overwrites)',
+    builder: (y) =>
+      remoteOptions(y)
+        .option('message', { type: 'string', describe: 'version message shown in Grafana\'s history' })
+        .option('dry-run', { type: 'boolean', describe: 'write nothing; print what would change' })
+        .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' }),
+    handler: async (argv) => {
+      const items = await publications(ctx, argv);
+      await withConnection(ctx, argv, async (conn, out) => {
+        const store = await openStore(conn, argv.api ?? 'auto');
+        const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
+        const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, api: argv.api ?? 'auto' });
+        if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);
+        else out.stdout(formatResults(results, !!argv.dryRun));
+        if (results.some((r) => r.status === 'failed')) ctx.exitCode = 1;
+      });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { HttpError, request, serverMessage, type Connection } from './http.ts';
+import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
+
+const GROUP = 'dashboard.grafana.app';
+/** Versions whose spec is the classic dashboard JSON, best first (v2* use another spec). */
+const CLASSIC_VERSIONS = ['v1', 'v1beta1'];
+
+interface K8sObject {
+  metadata: {
+    name: string;
+    resourceVersion?: string;
+    generation?: number;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+}
+
+/**
+ * Which classic-JSON version of the Kubernetes-style dashboard API the server offers, if any.
+ * GET /apis/dashboard.grafana.app/ answers 404 on servers with only the legacy API.
+ */
+export async function discoverK8sVersion(conn: Connection): Promise<string | undefined> {
+  try {
+    const res = await request(conn, 'GET', `/apis/${GROUP}/`);
+    const offered = ((res.body as { versions?: { version: string }[] }).versions ?? []).map((v) => v.version);
+    return CLASSIC_VERSIONS.find((v) => offered.includes(v));
+  } catch (err) {
+    if (err instanceof HttpError && (err.status === 404 || err.status === 403)) return undefined;
+    throw err;
+  }
+}
+
+/** Org 1 is "default"; other orgs are "org-<id>" (Grafana Cloud stacks: "stacks-<id>", pass it explicitly). */
+export function namespaceFor(orgId: number | undefined): string {
+  return !orgId || orgId === 1 ? 'default' : `org-${orgId}`;
+}
+
+// Annotations the server owns: sending them back is pointless or refused.
+const SERVER_ANNOTATIONS = /^grafana\.app\/(created|updated|managed|folder$|message$)/;
+
+/** The Kubernetes-style API: /apis/dashboard.grafana.app/<version>/namespaces/<ns>/dashboards. */
+export function k8sStore(conn: Connection, version: string, namespace: string): DashboardStore {
+  const collection = `/apis/${GROUP}/${version}/namespaces/${encodeURIComponent(namespace)}/dashboards`;
+
+  function toObject(req: SaveRequest, resourceVersion?: string): K8sObject {
+    const { id: _id, uid, version: _v, ...spec } = req.dashboard;
+    const kept = Object.fromEntries(Object.entries(req.live ? liveAnnotations.get(req.live) ?? {} : {}).filter(([k]) => !SERVER_ANNOTATIONS.test(k)));
+    return {
+      apiVersion: `${GROUP}/${version}`,
+      kind: 'Dashboard',
+      metadata: {
+        name: String(uid),
+        ...(resourceVersion ? { resourceVersion } : {}),
+        annotations: {
+          ...kept,
+          ...(req.folderUid ? { 'grafana.app/folder': req.folderUid } : {}),
+          'grafana.app/message': req.message,
+        },
+        ...(req.live && liveLabels.get(req.live) ? { labels: liveLabels.get(req.live)! } : {}),
+      },
+      spec,
+    } as K8sObject;
+  }
+
+  async function write(method: 'POST' | 'PUT', path: string, obj: K8sObject): Promise<Saved> {
+    const send = (query?: Record<string, string>) => request(conn, method, path, { body: obj, ...(query ? { query } : {}) });
+    let res;
+    try {
+      try {
+        res = await send();
+      } catch (err) {
+        // A schemaVersion newer than the server knows fails validation: the server's own migration
+        // copes with it, so ask it to ignore unknown fields rather than refuse.
+        if (err instanceof HttpError && err.status === 422) res = await send({ fieldValidation: 'Ignore' });
+        else throw err;
+      }
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409) {
+        throw new SaveRefused(`changed by someone else since it was read (HTTP 409: ${serverMessage(err.body)}): re-run to compare with the new version, or pass --force to overwrite it`);
+      }
+      throw err;
+    }
+    const saved = res.body as K8sObject;
+    return { url: `/d/${saved.metadata.name}`, version: saved.metadata.generation ?? 0 };
+  }
+
+  const liveAnnotations = new WeakMap<LiveDashboard, Record<string, string>>();
+  const liveLabels = new WeakMap<LiveDashboard, Record<string, string>>();
+
+  return {
+    api: 'k8s',
+    async read(uid) {
+      try {
+        const res = await request(conn, 'GET', `${collection}/${encodeURIComponent(uid)}`);
+        const obj = res.body as K8sObject;
+        const annotations = obj.metadata.annotations ?? {};
+        const live: LiveDashboard = {
+          dashboard: { ...obj.spec, uid: obj.metadata.name },
+          folderUid: annotations['grafana.app/folder'] ?? '',
+          revision: obj.metadata.resourceVersion ?? '',
+          version: obj.metadata.generation ?? 0,
+          url: `/d/${obj.metadata.name}`,
+        };
+        const managedBy = annotations['grafana.app/managedBy'];
+        if (managedBy) live.managedElsewhere = `it is managed by ${managedBy}${annotations['grafana.app/managerId'] ? ` (${annotations['grafana.app/managerId']})` : ''}`;
+        liveAnnotations.set(live, annotations);
+        if (obj.metadata.labels) liveLabels.set(live, obj.metadata.labels);
+        return live;
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      }
+    },
+    create: (req) => write('POST', collection, toObject(req)),
+    // Without --force the current resourceVersion makes the update conditional (409 on a concurrent change).
+    update: (req) => write('PUT', `${collection}/${encodeURIComponent(String(req.dashboard.uid))}`, toObject(req, req.overwrite ? undefined : String(req.revision))),
+  };
+}

@@ -1,0 +1,72 @@
+import { HttpError, request, serverMessage, type Connection } from './http.ts';
+import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
+
+interface GetResponse {
+  dashboard: Record<string, unknown> & { version?: number };
+  meta: { url?: string; folderUid?: string; provisioned?: boolean; provisionedExternalId?: string; version?: number };
+}
+
+// Server-assigned fields: on create `id` must be absent (Logz.io refuses it; Grafana ignores null),
+// and an update is addressed by uid, so the numeric id is never sent.
+function payloadDashboard(d: Record<string, unknown>, version?: number): Record<string, unknown> {
+  const { id: _id, version: _v, ...rest } = d;
+  return version === undefined ? rest : { ...rest, version };
+}
+
+/** POST /api/dashboards/db and GET /api/dashboards/uid/:uid (pkg/api/dashboard.go). */
+export function legacyStore(conn: Connection): DashboardStore {
+  async function save(req: SaveRequest, version?: number): Promise<Saved> {
+    try {
+      const res = await request(conn, 'POST', '/api/dashboards/db', {
+        body: {
+          dashboard: payloadDashboard(req.dashboard, version),
+          folderUid: req.folderUid,
+          message: req.message,
+          overwrite: req.overwrite,
+        },
+      });
+      const body = res.body as { url: string; version: number };
+      return { url: body.url, version: body.version };
+    } catch (err) {
+      if (err instanceof HttpError) {
+        const status = (err.body as { status?: string } | undefined)?.status;
+        // 412 version-mismatch (Grafana ≤ 12) and 409 (newest Grafana) both mean a concurrent change.
+        if ((err.status === 412 && status === 'version-mismatch') || err.status === 409) {
+          throw new SaveRefused(`changed by someone else since it was read (HTTP ${err.status}): re-run to compare with the new version, or pass --force to overwrite it`);
+        }
+        if (err.status === 412 && status === 'plugin-dashboard') {
+          throw new SaveRefused(`${serverMessage(err.body)} Refusing to replace a plugin's dashboard; pass --force to detach it from the plugin`);
+        }
+        if (err.status === 400 && /provisioned/i.test(serverMessage(err.body))) {
+          throw new SaveRefused('it is provisioned from files: change it where it is provisioned, not through the API');
+        }
+      }
+      throw err;
+    }
+  }
+
+  return {
+    api: 'legacy',
+    async read(uid) {
+      try {
+        const res = await request(conn, 'GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`);
+        const { dashboard, meta } = res.body as GetResponse;
+        const live: LiveDashboard = {
+          dashboard,
+          folderUid: meta.folderUid ?? '',
+          revision: dashboard.version ?? meta.version ?? 0,
+          version: dashboard.version ?? meta.version ?? 0,
+          url: meta.url ?? `/d/${uid}`,
+        };
+        if (meta.provisioned) live.managedElsewhere = `it is provisioned from files${meta.provisionedExternalId ? ` (${meta.provisionedExternalId})` : ''}`;
+        return live;
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      }
+    },
+    // On create no version is sent: Grafana then refuses (412/409) if the uid appeared meanwhile.
+    create: (req) => save({ ...req, overwrite: false }),
+    update: (req) => save(req, req.overwrite ? undefined : (req.revision as number)),
+  };
+}

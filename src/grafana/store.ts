@@ -1,0 +1,44 @@
+/** A dashboard as Grafana has it now, in the shape both APIs can give. */
+export interface LiveDashboard {
+  /** The classic dashboard JSON (for the k8s API: the spec, with its uid). */
+  dashboard: Record<string, unknown>;
+  /** '' at the root ("General"). */
+  folderUid: string;
+  /** Why the tool must not write it (provisioned from files, managed by a plugin or repository), if so. */
+  managedElsewhere?: string;
+  /** What a conditional write must carry: the legacy `version` or the k8s `resourceVersion`. */
+  revision: number | string;
+  /** Human-facing version number (legacy version, k8s generation). */
+  version: number;
+  url: string;
+}
+
+export interface SaveRequest {
+  dashboard: Record<string, unknown>;
+  folderUid: string;
+  message: string;
+  /** The live dashboard's revision, for a conditional update; absent on create. */
+  revision?: number | string;
+  /** Write even if someone changed it since it was read. */
+  overwrite: boolean;
+  /** Preserved metadata of the live object (k8s annotations/labels we did not set). */
+  live?: LiveDashboard;
+}
+
+export interface Saved {
+  url: string;
+  version: number;
+}
+
+/** A refusal the user can act on: a conflict, a provisioned or plugin dashboard. */
+export class SaveRefused extends Error {
+  override name = 'SaveRefused';
+}
+
+/** One of Grafana's two dashboard APIs. */
+export interface DashboardStore {
+  readonly api: 'legacy' | 'k8s';
+  read(uid: string): Promise<LiveDashboard | undefined>;
+  create(req: SaveRequest): Promise<Saved>;
+  update(req: SaveRequest): Promise<Saved>;
+}

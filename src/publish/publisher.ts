@@ -1,0 +1,179 @@
+import { ensureFolderPath, requireFolder } from '../grafana/folders.ts';
+import { AmbiguousWriteError, type Connection } from '../grafana/http.ts';
+import { discoverK8sVersion, k8sStore, namespaceFor } from '../grafana/k8s.ts';
+import { legacyStore } from '../grafana/legacy.ts';
+import { SaveRefused, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
+import { UsageError } from '../errors.ts';
+import { MANAGED_TAG } from '../synth.ts';
+import { formatChanges, jsonDiff } from './diff.ts';
+import { normalize } from './normalize.ts';
+
+export type FolderTarget = { uid: string } | { path: string[] };
+
+export interface Publication {
+  dashboard: Record<string, unknown>;
+  folder?: FolderTarget;
+}
+
+export interface PublishOptions {
+  dryRun: boolean;
+  force: boolean;
+  message: string;
+  api: 'auto' | 'legacy' | 'k8s';
+}
+
+export type Status = 'created' | 'updated' | 'unchanged' | 'failed' | 'would create' | 'would update';
+
+export interface Result {
+  uid: string;
+  title: string;
+  status: Status;
+  url?: string;
+  version?: number;
+  /** Readable path-by-path changes from the live dashboard to ours (dry runs and diffs). */
+  changes: string[];
+  error?: string;
+}
+
+/** Picks the dashboard API: the Kubernetes-style one when the server offers it (auto), else the legacy one. */
+export async function openStore(conn: Connection, api: PublishOptions['api']): Promise<DashboardStore> {
+  if (conn.flavor === 'logzio') {
+    if (api === 'k8s') throw new UsageError('--api k8s: Logz.io offers only the legacy dashboard API; use --api auto or legacy');
+    return legacyStore(conn);
+  }
+  if (api === 'legacy') return legacyStore(conn);
+  const version = await discoverK8sVersion(conn);
+  if (version) return k8sStore(conn, version, namespaceFor(Number(conn.headers['X-Grafana-Org-Id'] ?? 1)));
+  if (api === 'k8s') throw new UsageError('--api k8s: this Grafana offers no Kubernetes-style dashboard API (GET /apis/dashboard.grafana.app/ → 404); use --api auto or legacy');
+  return legacyStore(conn);
+}
+
+/** Runs `fn` over `items` with at most `limit` at once, results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const sameContent = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
+
+function absolute(conn: Connection, url: string): string {
+  return conn.flavor === 'grafana' ? new URL(url.replace(/^\//, ''), `${conn.baseUrl}/`).href : url;
+}
+
+/** Resolves every distinct folder once (creating missing levels unless dry-run); undefined = does not exist yet. */
+async function resolveFolders(conn: Connection, items: Publication[], dryRun: boolean): Promise<Map<string, { uid?: string; error?: string }>> {
+  const resolved = new Map<string, { uid?: string; error?: string }>();
+  for (const item of items) {
+    const f = item.folder;
+    if (!f) continue;
+    const key = 'uid' in f ? `uid:${f.uid}` : `path:${f.path.join('/')}`;
+    if (resolved.has(key)) continue;
+    try {
+      if ('uid' in f) resolved.set(key, { uid: (await requireFolder(conn, f.uid)).uid });
+      else resolved.set(key, await ensureFolderPath(conn, f.path, dryRun));
+    } catch (err) {
+      resolved.set(key, { error: (err as Error).message });
+    }
+  }
+  return resolved;
+}
+
+function folderKey(f: FolderTarget | undefined): string | undefined {
+  return f ? ('uid' in f ? `uid:${f.uid}` : `path:${f.path.join('/')}`) : undefined;
+}
+
+/**
+ * Creates or updates each dashboard, safely: reads the live one first, writes nothing when it is
+ * unchanged, writes conditionally on the live revision, refuses dashboards it does not own, and
+ * after an unanswered write re-reads before deciding.
+ */
+export async function publishAll(conn: Connection, store: DashboardStore, items: Publication[], opts: PublishOptions): Promise<Result[]> {
+  const folders = await resolveFolders(conn, items, opts.dryRun);
+  return mapLimit(items, conn.concurrency, async (item) => {
+    const uid = String(item.dashboard.uid);
+    const title = String(item.dashboard.title);
+    try {
+      const key = folderKey(item.folder);
+      const folder = key ? folders.get(key) : undefined;
+      if (folder?.error) throw new SaveRefused(folder.error);
+      return await publishOne(conn, store, item.dashboard, key ? folder : undefined, item.folder, opts);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      return { uid, title, status: 'failed', changes: [], error: (err as Error).message };
+    }
+  });
+}
+
+async function publishOne(
+  conn: Connection,
+  store: DashboardStore,
+  desired: Record<string, unknown>,
+  folder: { uid?: string } | undefined,
+  target: FolderTarget | undefined,
+  opts: PublishOptions,
+): Promise<Result> {
+  const uid = String(desired.uid);
+  const title = String(desired.title);
+  const base = { uid, title, changes: [] as string[] };
+  const live = await store.read(uid);
+  const wantedFolder = folder ? folder.uid : undefined; // undefined: keep where it is (or root for a new one)
+  const folderLabel = target && 'path' in target ? target.path.join('/') : wantedFolder;
+
+  if (!live) {
+    const changes = ['+ (new dashboard)', ...(target ? [`+ folder: ${JSON.stringify(folderLabel ?? '')}${folder && folder.uid === undefined ? ' (will be created)' : ''}`] : [])];
+    if (opts.dryRun) return { ...base, status: 'would create', changes };
+    const saved = await writeSafely(store, desired, undefined, wantedFolder ?? '', opts);
+    return { ...base, status: 'created', url: absolute(conn, saved.url), version: saved.version, changes };
+  }
+
+  const tags = Array.isArray(live.dashboard.tags) ? live.dashboard.tags : [];
+  const refusal = live.managedElsewhere
+    ? `${live.managedElsewhere}; refusing to overwrite it`
+    : !tags.includes(MANAGED_TAG)
+      ? `a dashboard with uid "${uid}" already exists and was not created by kinesis-dashboards (no "${MANAGED_TAG}" tag); pass --force to take it over, or choose another --uid`
+      : undefined;
+
+  const changes = formatChanges(jsonDiff(normalize(live.dashboard), normalize(desired)));
+  const toFolder = wantedFolder ?? (folder ? undefined : live.folderUid);
+  if (target && toFolder !== live.folderUid) {
+    changes.push(`~ folder: ${JSON.stringify(live.folderUid || '(root)')} → ${JSON.stringify(folderLabel ?? '')}${toFolder === undefined ? ' (will be created)' : ''}`);
+  }
+  const current = { url: absolute(conn, live.url), version: live.version };
+  if (refusal && !opts.force) return { ...base, changes, status: 'failed', error: refusal, ...current };
+  if (!changes.length) return { ...base, status: 'unchanged', ...current };
+  if (opts.dryRun) return { ...base, status: 'would update', changes, ...current };
+
+  const saved = await writeSafely(store, desired, live, toFolder ?? live.folderUid, opts);
+  return { ...base, status: 'updated', url: absolute(conn, saved.url), version: saved.version, changes };
+}
+
+/**
+ * One write, and what to do when its answer never came: re-read; if our content is there the
+ * write happened (report it, do not resend); if nothing changed, send it again; if someone else's
+ * change is there, it is a conflict.
+ */
+async function writeSafely(store: DashboardStore, desired: Record<string, unknown>, live: LiveDashboard | undefined, folderUid: string, opts: PublishOptions): Promise<Saved> {
+  const uid = String(desired.uid);
+  const req = { dashboard: desired, folderUid, message: opts.message, overwrite: opts.force, ...(live ? { revision: live.revision, live } : {}) };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return live ? await store.update(req) : await store.create(req);
+    } catch (err) {
+      if (!(err instanceof AmbiguousWriteError) || attempt >= 2) throw err;
+      const now = await store.read(uid);
+      if (now && sameContent(now.dashboard, desired) && now.folderUid === folderUid && (!live || now.revision !== live.revision)) {
+        return { url: now.url, version: now.version };
+      }
+      const untouched = live ? now !== undefined && now.revision === live.revision : now === undefined;
+      if (!untouched) throw new SaveRefused('changed by someone else while our write was unanswered: re-run to compare with the new version');
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { startGrafanaStandin, type GrafanaStandin, type StandinOptions } from './grafana-standin.ts';
+import { cli, type CliResult } from './cli.ts';
+
+export const TOKEN = 'glsa_standinTestToken_0123456789abcdef';
+
+/** A stand-in Grafana and a CLI runner wired to it (token auth, fast retries). */
+export async function grafana(options: StandinOptions = {}) {
+  const g: GrafanaStandin = await startGrafanaStandin({ auth: { tokens: [TOKEN] }, ...options });
+  const env = { GRAFANA_URL: g.url, GRAFANA_TOKEN: TOKEN, KINESIS_DASHBOARDS_RETRY_BASE_MS: '5' };
+  const run = (args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> => cli(args, { env: { ...env, ...extraEnv } });
+  const dashboardWrites = () => g.requests.filter((r) => r.method !== 'GET' && /dashboards/.test(r.path)).length;
+  return { g, env, run, dashboardWrites };
+}
