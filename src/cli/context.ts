@@ -6,6 +6,8 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   /** Set by a command that finished but failed (e.g. problems found); thrown errors set it otherwise. */
   exitCode: number;
+  /** stderr is a terminal: progress may be drawn there. */
+  isTTY?: boolean;
 }
 
 export function processContext(): Context {
@@ -15,5 +17,6 @@ export function processContext(): Context {
     cwd: process.cwd(),
     env: process.env,
     exitCode: 0,
+    isTTY: process.stderr.isTTY === true,
   };
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
+import { previewCommand } from './commands/preview.ts';
 import { publishCommand } from './commands/publish.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processContext, type Context } from './context.ts';
@@ -17,6 +18,7 @@ export function buildParser(ctx: Context) {
     .command(validateCommand(ctx))
     .command(publishCommand(ctx))
     .command(diffCommand(ctx))
+    .command(previewCommand(ctx))
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -12,19 +12,14 @@ export const ProfileName = z.string().refine((p) => profileNames().includes(p), 
   message: `unknown profile: use one of ${profileNames().join(', ')}`,
 });
 
+export const Title = z.string().trim().min(1, 'a title cannot be empty').max(200);
+
 /** What one dashboard is: everything `synth` needs. */
 export const DashboardOptions = z.strictObject({
   profile: ProfileName.default('cloudwatch-exporter'),
   uid: Uid.default('aws-kinesis'),
-  title: z.string().trim().min(1, 'a title cannot be empty').max(200).default('Amazon Kinesis'),
+  title: Title.default('Amazon Kinesis'),
   tags: z.array(z.string().min(1)).default([]),
 });
 export type DashboardOptions = z.infer<typeof DashboardOptions>;
 export type DashboardOptionsInput = z.input<typeof DashboardOptions>;
-
-/** The config file (`--config FILE`): every flag of `generate`, and nothing else. */
-export const ConfigFile = DashboardOptions.partial().extend({
-  out: z.string().min(1).optional(),
-  stdout: z.boolean().optional(),
-}).strict();
-export type ConfigFile = z.infer<typeof ConfigFile>;

@@ -28,6 +28,12 @@ export interface ConnectionFlags {
   logzioApiUrl?: string;
   concurrency?: number;
   debug?: boolean;
+  /** From a config target: names of the environment variables holding its secrets. */
+  tokenEnv?: string;
+  userEnv?: string;
+  passwordEnv?: string;
+  /** How messages name where the settings came from, e.g. 'target "prod"'. */
+  label?: string;
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
@@ -64,6 +70,11 @@ async function readSecretFile(ctx: Context, path: string, flag: string): Promise
  */
 export async function resolveConnection(ctx: Context, flags: ConnectionFlags): Promise<Connection> {
   const env = ctx.env;
+  const fromEnv = (name: string, what: string): string => {
+    const v = env[name];
+    if (!v) throw new UsageError(`${flags.label ?? 'config'}: ${what} ${name} is not set in the environment; export it (in CI, from the repository's secrets)`);
+    return v;
+  };
   const headers: Record<string, string> = {};
   const secrets: string[] = [];
   let flavor: Connection['flavor'] = 'grafana';
@@ -80,7 +91,11 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
       if (!host) throw new UsageError(`--logzio-region: unknown region "${flags.logzioRegion}"; use one of ${Object.keys(LOGZIO_REGIONS).join(', ')}`);
       base = new URL(`https://${host}/v1/grafana`);
     }
-    const token = flags.tokenFile ? await readSecretFile(ctx, flags.tokenFile, '--token-file') : env.LOGZIO_API_TOKEN;
+    const token = flags.tokenFile
+      ? await readSecretFile(ctx, flags.tokenFile, '--token-file')
+      : flags.tokenEnv
+        ? fromEnv(flags.tokenEnv, 'tokenEnv')
+        : env.LOGZIO_API_TOKEN;
     if (!token) throw new UsageError('no Logz.io credentials: set LOGZIO_API_TOKEN (an API token of the metrics account) or pass --token-file');
     headers['X-API-TOKEN'] = token;
     secrets.push(token);
@@ -88,14 +103,22 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     const raw = flags.url ?? env.GRAFANA_URL;
     if (!raw) throw new UsageError('--url: where is Grafana? pass --url https://grafana.example.com or set GRAFANA_URL');
     base = parseUrl(raw, flags.url ? '--url' : 'GRAFANA_URL');
-    const token = flags.tokenFile ? await readSecretFile(ctx, flags.tokenFile, '--token-file') : env.GRAFANA_TOKEN;
+    const token = flags.tokenFile
+      ? await readSecretFile(ctx, flags.tokenFile, '--token-file')
+      : flags.tokenEnv
+        ? fromEnv(flags.tokenEnv, 'tokenEnv')
+        : flags.userEnv
+          ? undefined
+          : env.GRAFANA_TOKEN;
+    const user = flags.userEnv ? fromEnv(flags.userEnv, 'userEnv') : env.GRAFANA_USER;
+    const password = flags.passwordEnv ? fromEnv(flags.passwordEnv, 'passwordEnv') : env.GRAFANA_PASSWORD;
     if (token) {
       headers.Authorization = `Bearer ${token}`;
       secrets.push(token);
-    } else if (env.GRAFANA_USER && env.GRAFANA_PASSWORD) {
-      const basic = Buffer.from(`${env.GRAFANA_USER}:${env.GRAFANA_PASSWORD}`).toString('base64');
+    } else if (user && password) {
+      const basic = Buffer.from(`${user}:${password}`).toString('base64');
       headers.Authorization = `Basic ${basic}`;
-      secrets.push(env.GRAFANA_PASSWORD, basic);
+      secrets.push(password, basic);
     } else {
       throw new UsageError('no Grafana credentials: set GRAFANA_TOKEN (a service-account token), or GRAFANA_USER and GRAFANA_PASSWORD, or pass --token-file');
     }

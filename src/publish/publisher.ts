@@ -16,6 +16,8 @@ export interface Publication {
 }
 
 export interface PublishOptions {
+  /** Called as each dashboard finishes (progress on a terminal). */
+  onResult?: (result: Result, done: number, total: number) => void;
   dryRun: boolean;
   force: boolean;
   message: string;
@@ -97,7 +99,14 @@ function folderKey(f: FolderTarget | undefined): string | undefined {
  */
 export async function publishAll(conn: Connection, store: DashboardStore, items: Publication[], opts: PublishOptions): Promise<Result[]> {
   const folders = await resolveFolders(conn, items, opts.dryRun);
-  return mapLimit(items, conn.concurrency, async (item) => {
+  let done = 0;
+  const report = (r: Result): Result => {
+    opts.onResult?.(r, ++done, items.length);
+    return r;
+  };
+  return mapLimit(items, conn.concurrency, async (item) => report(await publishItem(item)));
+
+  async function publishItem(item: Publication): Promise<Result> {
     const uid = String(item.dashboard.uid);
     const title = String(item.dashboard.title);
     try {
@@ -109,7 +118,17 @@ export async function publishAll(conn: Connection, store: DashboardStore, items:
       if (err instanceof UsageError) throw err;
       return { uid, title, status: 'failed', changes: [], error: (err as Error).message };
     }
-  });
+  }
+}
+
+/** "2 created, 1 updated, 5 unchanged, 0 failed" — the closing line of a fleet publish. */
+export function summarize(results: Result[]): string {
+  const count = (s: Status) => results.filter((r) => r.status === s).length;
+  const dry = results.some((r) => r.status.startsWith('would'));
+  const parts = dry
+    ? [`${count('would create')} to create`, `${count('would update')} to update`]
+    : [`${count('created')} created`, `${count('updated')} updated`];
+  return [...parts, `${count('unchanged')} unchanged`, `${count('failed')} failed`].join(', ');
 }
 
 async function publishOne(

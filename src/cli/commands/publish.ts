@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import pkg from '../../../package.json' with { type: 'json' };
-import { openStore, publishAll, type Result } from '../../publish/publisher.ts';
+import { openStore, publishAll, summarize, type Result } from '../../publish/publisher.ts';
 import type { Context } from '../context.ts';
-import { publications, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
+import { plan, refuseTokenFlag, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
 
 type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
 
@@ -16,6 +16,14 @@ export function formatResults(results: Result[], showChanges: boolean): string {
     .join('\n') + '\n';
 }
 
+/** On a terminal, a one-line counter on stderr while a fleet is published; nothing in logs. */
+export function progress(out: Context, json?: boolean) {
+  if (!out.isTTY || json) return undefined;
+  return (r: Result, done: number, total: number) => {
+    out.stderr(`\r\x1b[2K[${done}/${total}] ${r.uid} ${r.status}${done === total ? '\n' : ''}`);
+  };
+}
+
 export function publishCommand(ctx: Context): CommandModule<object, PublishFlags> {
   return {
     command: 'publish',
@@ -26,13 +34,14 @@ export function publishCommand(ctx: Context): CommandModule<object, PublishFlags
         .option('dry-run', { type: 'boolean', describe: 'write nothing; print what would change' })
         .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' }),
     handler: async (argv) => {
-      const items = await publications(ctx, argv);
-      await withConnection(ctx, argv, async (conn, out) => {
-        const store = await openStore(conn, argv.api ?? 'auto');
+      refuseTokenFlag(argv);
+      const { items, connection, api } = await plan(ctx, argv);
+      await withConnection(ctx, connection, async (conn, out) => {
+        const store = await openStore(conn, api);
         const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
-        const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, api: argv.api ?? 'auto' });
+        const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, api, onResult: progress(out, argv.json) });
         if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);
-        else out.stdout(formatResults(results, !!argv.dryRun));
+        else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
         if (results.some((r) => r.status === 'failed')) ctx.exitCode = 1;
       });
     },

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { loadDashboardOptions } from '../../config/load.ts';
+import { loadPlan } from '../../config/load.ts';
 import { UsageError } from '../../errors.ts';
 import { LOGZIO_REGIONS, redact, resolveConnection, type ConnectionFlags } from '../../grafana/connection.ts';
 import { closeConnection, type Connection } from '../../grafana/http.ts';
@@ -16,6 +16,7 @@ import { dashboardOptions, type DashboardFlags } from './generate.ts';
 // What `publish` and `diff` share: which dashboard, where it goes, and how to reach Grafana.
 
 export interface RemoteFlags extends DashboardFlags, ConnectionFlags {
+  target?: string;
   file?: string;
   folderUid?: string;
   folderTitle?: string;
@@ -24,8 +25,16 @@ export interface RemoteFlags extends DashboardFlags, ConnectionFlags {
   token?: string;
 }
 
+/** Refuses a secret on the command line before anything else happens. */
+export function refuseTokenFlag(flags: RemoteFlags): void {
+  if (flags.token !== undefined) {
+    throw new UsageError('--token would put the secret in shell history and process lists: set GRAFANA_TOKEN (or LOGZIO_API_TOKEN), or use --token-file');
+  }
+}
+
 export function remoteOptions<T>(y: Argv<T>) {
   return dashboardOptions(y)
+    .option('target', { type: 'string', describe: 'a target of the config file: its connection, folder, and the dashboards that go there' })
     .option('file', { type: 'string', describe: 'publish this dashboard JSON instead of generating one' })
     .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL); credentials from GRAFANA_TOKEN, or GRAFANA_USER + GRAFANA_PASSWORD' })
     .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: 'publish to Logz.io in this region (token from LOGZIO_API_TOKEN)' })
@@ -40,45 +49,91 @@ export function remoteOptions<T>(y: Argv<T>) {
     .option('concurrency', { type: 'number', describe: 'requests in flight at once (default 8; Logz.io 10, at most 100)' })
     .option('folder-uid', { type: 'string', describe: 'put the dashboard in this existing folder' })
     .option('folder-title', { type: 'string', describe: 'find or create this folder path, e.g. "Team/Kinesis"' })
-    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, default: 'auto' as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto), or force one' })
+    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })
     .option('json', { type: 'boolean', describe: 'print a machine-readable result' })
     .conflicts('folder-uid', 'folder-title')
-    .conflicts('file', ['profile', 'uid', 'title', 'config']);
+    .conflicts('file', ['profile', 'uid', 'title', 'config'])
+    .conflicts('target', ['url', 'logzio-region', 'logzio-api-url', 'file']);
 }
 
-/** The dashboards to send: --file, or the generated dashboard. */
-export async function publications(ctx: Context, flags: RemoteFlags): Promise<Publication[]> {
-  const folder = flags.folderUid ? { uid: flags.folderUid } : flags.folderTitle !== undefined ? { path: splitFolderPath(flags.folderTitle) } : undefined;
-  let dashboard: unknown;
-  let source = 'generated dashboard';
-  if (flags.file) {
-    source = flags.file;
-    let text: string;
-    try {
-      text = await readFile(resolve(ctx.cwd, flags.file), 'utf8');
-    } catch (err) {
-      throw new UsageError(`--file ${flags.file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a dashboard JSON file`);
-    }
-    try {
-      dashboard = JSON.parse(text);
-    } catch (err) {
-      throw new UsageError(`--file ${flags.file}: not valid JSON (${(err as Error).message})`);
-    }
-  } else {
-    // Exactly the bytes `generate` writes, so what is published is what was reviewed.
-    dashboard = JSON.parse(serialize(synth((await loadDashboardOptions(ctx, flags)).options)));
+/** What `publish` and `diff` act on: the dashboards, and the connection settings they go to. */
+export interface Plan {
+  items: Publication[];
+  connection: ConnectionFlags;
+  api: 'auto' | 'legacy' | 'k8s';
+}
+
+function folderTarget(title?: string, uid?: string): Publication['folder'] {
+  return uid ? { uid } : title !== undefined ? { path: splitFolderPath(title) } : undefined;
+}
+
+async function readDashboardFile(ctx: Context, file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(resolve(ctx.cwd, file), 'utf8');
+  } catch (err) {
+    throw new UsageError(`--file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a dashboard JSON file`);
   }
-  return [{ dashboard: prepareForPublish(dashboard, source), ...(folder ? { folder } : {}) }];
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--file ${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/**
+ * The dashboards to send and where: --file, or the dashboards the config describes — with
+ * --target, those listed for that target, over the target's connection and into its folder.
+ * Flags win over the config.
+ */
+export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
+  const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
+  if (flags.file) {
+    const dashboard = prepareForPublish(await readDashboardFile(ctx, flags.file), flags.file);
+    return { items: [{ dashboard, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
+  }
+  const { dashboards, file } = await loadPlan(ctx, flags);
+  // Exactly the bytes `generate` writes, so what is published is what was reviewed.
+  const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => ({
+    dashboard: prepareForPublish(JSON.parse(serialize(synth(d.options))), `dashboard ${d.options.uid}`),
+    ...(folder ? { folder } : {}),
+  });
+
+  const targets = file.targets ?? {};
+  if (!flags.target) {
+    const named = Object.keys(targets);
+    if (named.length && !flags.url && !flags.logzioRegion && !flags.logzioApiUrl) {
+      throw new UsageError(`--target: the config defines targets (${named.join(', ')}); name one with --target, or give --url`);
+    }
+    return { items: dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto' };
+  }
+  const target = targets[flags.target];
+  if (!target) {
+    throw new UsageError(`--target ${flags.target}: not in the config${Object.keys(targets).length ? `; use one of ${Object.keys(targets).join(', ')}` : ' (it has no "targets")'}`);
+  }
+  const chosen = dashboards.filter((d) => d.targets.includes(flags.target!));
+  if (!chosen.length) throw new UsageError(`--target ${flags.target}: no dashboard in the config lists this target in its "targets"`);
+  const label = `config.targets.${flags.target}`;
+  const connection: ConnectionFlags = {
+    ...flags,
+    label,
+    ...(target.url ? { url: target.url } : {}),
+    ...(target.logzio?.region ? { logzioRegion: target.logzio.region } : {}),
+    ...(target.logzio?.apiUrl ? { logzioApiUrl: target.logzio.apiUrl } : {}),
+    ...(target.tokenEnv ? { tokenEnv: target.tokenEnv } : {}),
+    ...(target.userEnv ? { userEnv: target.userEnv, passwordEnv: target.passwordEnv! } : {}),
+    ...(flags.orgId === undefined && target.orgId !== undefined ? { orgId: target.orgId } : {}),
+    ...(flags.concurrency === undefined && target.concurrency !== undefined ? { concurrency: target.concurrency } : {}),
+  };
+  const items = chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
+  return { items, connection, api: flags.api ?? target.api ?? 'auto' };
 }
 
 /**
  * Opens the connection, runs `fn`, and closes it. Everything printed — and any error — passes
  * through redaction, so a secret never reaches the terminal or a CI log.
  */
-export async function withConnection<T>(ctx: Context, flags: RemoteFlags, fn: (conn: Connection, out: Context) => Promise<T>): Promise<T> {
-  if (flags.token !== undefined) {
-    throw new UsageError('--token would put the secret in shell history and process lists: set GRAFANA_TOKEN (or LOGZIO_API_TOKEN), or use --token-file');
-  }
+export async function withConnection<T>(ctx: Context, flags: ConnectionFlags, fn: (conn: Connection, out: Context) => Promise<T>): Promise<T> {
   const conn = await resolveConnection(ctx, flags);
   const out: Context = {
     ...ctx,

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { LOGZIO_REGIONS } from '../grafana/connection.ts';
+
+// Where dashboards are published. A target names where its secret comes from (an environment
+// variable), never the secret itself: config files are committed.
+
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable that holds the secret, e.g. GRAFANA_PROD_TOKEN');
+
+export const Target = z
+  .strictObject({
+    /** A Grafana server. */
+    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://grafana.example.com' }).optional(),
+    /** Logz.io Infrastructure Monitoring: a region, or the API base URL (proxies, new regions). */
+    logzio: z
+      .strictObject({
+        region: z.enum(Object.keys(LOGZIO_REGIONS) as [keyof typeof LOGZIO_REGIONS]).optional(),
+        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .refine((l) => (l.region === undefined) !== (l.apiUrl === undefined), 'give either region or apiUrl')
+      .optional(),
+    /** Environment variable with the service-account token (Grafana) or API token (Logz.io). */
+    tokenEnv: EnvName.optional(),
+    /** Environment variables with a basic-auth user and password (Grafana only). */
+    userEnv: EnvName.optional(),
+    passwordEnv: EnvName.optional(),
+    orgId: z.number().int().positive().optional(),
+    /** Folder path by title ("Team/Kinesis"), found or created; or an existing folder's uid. */
+    folder: z.string().min(1).optional(),
+    folderUid: z.string().min(1).optional(),
+    api: z.enum(['auto', 'legacy', 'k8s']).optional(),
+    /** Requests in flight at once for this target (Logz.io allows 100 per account). */
+    concurrency: z.number().int().min(1).max(100).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.url === undefined) === (t.logzio === undefined)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give either url (Grafana) or logzio (Logz.io)' });
+    if (t.folder !== undefined && t.folderUid !== undefined) ctx.addIssue({ code: 'custom', path: ['folderUid'], message: 'give either folder or folderUid' });
+    if ((t.userEnv === undefined) !== (t.passwordEnv === undefined)) ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'userEnv and passwordEnv go together' });
+    if (t.logzio && (t.userEnv || t.orgId !== undefined)) ctx.addIssue({ code: 'custom', path: ['logzio'], message: 'Logz.io takes an API token (tokenEnv) and no orgId' });
+    if (t.logzio && t.api === 'k8s') ctx.addIssue({ code: 'custom', path: ['api'], message: 'Logz.io offers only the legacy API' });
+  });
+export type Target = z.infer<typeof Target>;
+
+export const TargetName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a target name is letters, digits, ".", "-" or "_"');
+
+const SECRET_KEY = /^(token|password|passwd|secret|apiToken|api_token|apiKey|api_key|authorization)$/i;
+const SECRET_VALUE = /\bglsa_[A-Za-z0-9_]{16,}|\beyJ[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{8,}|:\/\/[^/\s:@]+:[^/\s@]+@/;
+
+/**
+ * Finds secrets pasted into a config: a key named like one, or a value that looks like a token
+ * (Grafana service-account token, JWT) or a URL with a password. Each with its path.
+ */
+export function embeddedSecrets(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => embeddedSecrets(v, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) =>
+      SECRET_KEY.test(k) && typeof v === 'string'
+        ? [{ path: [...path, k], message: `never put a secret in the config file (it is committed): name an environment variable instead, e.g. "tokenEnv": "GRAFANA_TOKEN"` }]
+        : embeddedSecrets(v, [...path, k]),
+    );
+  }
+  if (typeof value === 'string' && SECRET_VALUE.test(value)) {
+    return [{ path, message: 'this looks like a secret (a token or a URL with a password): keep it in an environment variable and name that variable in tokenEnv' }];
+  }
+  return [];
+}

@@ -1,0 +1,155 @@
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { UID_PATTERN } from './config/schema.ts';
+import { UsageError } from './errors.ts';
+import { ensureDir, writeAtomic } from './write.ts';
+
+/**
+ * Grafana file provisioning: the dashboard JSON plus the provider YAML that tells Grafana where to find it.
+ *
+ * Layout written under DIR (`generate --provisioning DIR`):
+ *   DIR/kinesis-dashboards.yaml   → Grafana's provisioning/dashboards/ directory
+ *   DIR/dashboards/<uid>.json     → the provider's options.path (default /var/lib/grafana/dashboards/kinesis)
+ * Several dashboards (different --uid) can share DIR: each adds its JSON, the YAML stays one provider.
+ */
+
+export const PROVIDER_NAME = 'kinesis-dashboards';
+export const PROVISIONING_YAML = 'kinesis-dashboards.yaml';
+export const PROVISIONING_DASHBOARDS_DIR = 'dashboards';
+export const DEFAULT_PROVISIONING_PATH = '/var/lib/grafana/dashboards/kinesis';
+
+// Characters a one-line YAML scalar cannot carry as themselves: C0 controls other than tab, DEL, C1 controls,
+// line breaks (a single-quoted scalar folds them into spaces), and the non-characters U+FFFE/U+FFFF.
+const NOT_ONE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+
+/** YAML single-quoted scalar: the only escape is '' for '. Throws for text that cannot be one such line. */
+export function yamlQuote(text: string): string {
+  if (NOT_ONE_LINE.test(text)) throw new Error(`cannot write ${JSON.stringify(text)} as a one-line YAML string`);
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Grafana expands environment variables ($VAR, ${VAR}, $__env{VAR}, $__file{...}) in every provisioning
+ * string value; "$$" is its escape for a literal "$". (A replacer function: in a replacement string "$$" means "$".)
+ */
+export function grafanaLiteral(text: string): string {
+  return text.replaceAll('$', () => '$$');
+}
+
+const oneLine = (s: string) => !NOT_ONE_LINE.test(s);
+const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+
+export const ProvisioningOptions = z
+  .strictObject({
+    /** The provider's `folder`: the folder's title, created by Grafana if missing. Absent: the General (root) folder. */
+    folderTitle: z
+      .string()
+      .trim()
+      .min(1, 'a folder title cannot be empty')
+      .refine(oneLine, 'a folder title must be one line of printable text')
+      .optional(),
+    /** The provider's `folderUid`: the folder looked up (or created) by uid; Grafana needs the title too. */
+    folderUid: z
+      .string()
+      .regex(UID_PATTERN, 'a folder uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)')
+      .refine((u) => u !== 'general', '"general" is the root folder\'s uid, which provisioning refuses: leave the uid out to provision into General')
+      .optional(),
+    /** The provider's `options.path`: where Grafana (its process, its container) reads the JSON files. */
+    path: z
+      .string()
+      .refine(isAbsolute, 'give the absolute path where Grafana reads the JSON files (e.g. /var/lib/grafana/dashboards/kinesis)')
+      .refine(oneLine, 'a path must be one line of printable text')
+      .default(DEFAULT_PROVISIONING_PATH),
+  })
+  .superRefine((o, ctx) => {
+    // Grafana's file reader ignores folderUid when the folder title is empty: the dashboards would land in General.
+    if (o.folderUid !== undefined && o.folderTitle === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['folderUid'],
+        message: 'Grafana ignores a folder uid without a folder title (the dashboards would land in General): give the folder title too',
+      });
+    }
+  });
+export type ProvisioningOptions = z.infer<typeof ProvisioningOptions>;
+export type ProvisioningOptionsInput = z.input<typeof ProvisioningOptions>;
+
+/** The provider YAML: the same bytes for the same options. */
+export function provisioningYaml(input: ProvisioningOptionsInput = {}): string {
+  const o = ProvisioningOptions.parse(input);
+  const str = (s: string) => yamlQuote(grafanaLiteral(s));
+  return [
+    '# Grafana dashboard provisioning, written by kinesis-dashboards: regenerate it instead of editing it.',
+    `# Put this file in Grafana's provisioning/dashboards/ directory and the JSON files of ${PROVISIONING_DASHBOARDS_DIR}/`,
+    '# in options.path below.',
+    'apiVersion: 1',
+    'providers:',
+    `  - name: ${str(PROVIDER_NAME)}`,
+    '    orgId: 1',
+    '    type: file',
+    `    folder: ${str(o.folderTitle ?? '')}`,
+    ...(o.folderUid !== undefined ? [`    folderUid: ${str(o.folderUid)}`] : []),
+    // Changes come from the code: saving in the UI is refused; a JSON file removed removes its dashboard.
+    '    allowUiUpdates: false',
+    '    disableDeletion: false',
+    '    options:',
+    `      path: ${str(o.path)}`,
+    '      foldersFromFilesStructure: false',
+    '',
+  ].join('\n');
+}
+
+export interface ProvisioningFile {
+  /** Relative to the provisioning directory, "/"-separated. */
+  path: string;
+  content: string;
+}
+
+/** The files of a provisioning directory for one dashboard (its serialized JSON), YAML last. */
+export function provisioningFiles(dashboard: { uid: string; json: string }, options: ProvisioningOptionsInput = {}): ProvisioningFile[] {
+  if (!UID_PATTERN.test(dashboard.uid)) throw new Error(`not a dashboard uid: ${JSON.stringify(dashboard.uid)}`);
+  return [
+    { path: `${PROVISIONING_DASHBOARDS_DIR}/${dashboard.uid}.json`, content: dashboard.json },
+    { path: PROVISIONING_YAML, content: provisioningYaml(options) },
+  ];
+}
+
+/**
+ * Writes the files under `dir`, each atomically; returns their paths. Every directory is created (or the
+ * problem explained, naming `what`) before the first file is written.
+ */
+export async function writeProvisioning(dir: string, files: ProvisioningFile[], what: string): Promise<string[]> {
+  const paths = files.map((f) => join(dir, ...f.path.split('/')));
+  for (const d of new Set([dir, ...paths.map((p) => dirname(p))])) await ensureDir(d, what);
+  for (const [i, f] of files.entries()) await writeAtomic(paths[i]!, f.content);
+  return paths;
+}
+
+/** The provisioning flags of `generate`. */
+export interface ProvisioningFlags {
+  provisioning?: string;
+  folderTitle?: string;
+  folderUid?: string;
+  provisioningPath?: string;
+}
+
+const FLAG: Record<string, string> = { folderTitle: '--folder-title', folderUid: '--folder-uid', path: '--provisioning-path', provisioningPath: '--provisioning-path' };
+
+/** The checked provisioning request, or undefined without --provisioning. Bad flags: a UsageError naming each. */
+export function provisioningFromFlags(flags: ProvisioningFlags): { dir: string; options: ProvisioningOptions } | undefined {
+  if (flags.provisioning === undefined) {
+    const stray = (['folderTitle', 'folderUid', 'provisioningPath'] as const).filter((k) => flags[k] !== undefined);
+    if (stray.length) throw new UsageError(stray.map((k) => `${FLAG[k]}: only used with --provisioning DIR; add it or drop this flag`).join('\n'));
+    return undefined;
+  }
+  if (!flags.provisioning.trim()) throw new UsageError('--provisioning: give the directory to write, e.g. --provisioning provisioning');
+  // publish reads --folder-title "Team/Kinesis" as nested folders ("\/" for a slash in a title); a provider has
+  // one folder: refuse a path rather than make something else of it.
+  if (flags.folderTitle !== undefined && /(?<!\\)\//.test(flags.folderTitle)) {
+    throw new UsageError(`--folder-title ${flags.folderTitle}: file provisioning puts dashboards in one folder, not a path like "Team/Kinesis"; write a "/" in a title as "\\/"`);
+  }
+  const folderTitle = flags.folderTitle?.replaceAll('\\/', '/');
+  const parsed = ProvisioningOptions.safeParse({ folderTitle, folderUid: flags.folderUid, path: flags.provisioningPath });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${FLAG[String(i.path[0])] ?? '--provisioning'}: ${i.message}`).join('\n'));
+  return { dir: flags.provisioning, options: parsed.data };
+}
