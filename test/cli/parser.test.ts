@@ -7,7 +7,7 @@ describe('the CLI', () => {
     expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 
-  it.each([[[]], [['generate']], [['catalog']], [['validate']]])('has --help for %j', async (args) => {
+  it.each([[[]], [['generate']], [['catalog']], [['validate']], [['publish']], [['diff']], [['preview']]])('has --help for %j', async (args) => {
     const r = await cli([...args, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Options:/);
