@@ -1,10 +1,12 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { SHARD_LIMITS } from '../src/capacity.ts';
 import { metric, type Statistic } from '../src/catalog/index.ts';
 import type { Profile, QuerySpec } from '../src/profiles/index.ts';
 import { datasourceRef } from '../src/profiles/spec.ts';
-import { fillOpacity, grafanaUnit, statReduction, timeseriesLegendCalcs } from './defaults.ts';
+import { fillOpacity, fractionUnit, grafanaRateUnit, grafanaUnit, limitColor, timeseriesLegendCalcs } from './defaults.ts';
 import type { PanelSpec } from './spec.ts';
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -23,45 +25,88 @@ const acrossWords = {
   max: "Highest among the selected streams of each stream's mean over the time range.",
 } as const;
 
+/** Who a time series panel draws a series for. */
+function seriesWords(groupBy: QuerySpec['groupBy'], top: number | undefined): string {
+  switch (groupBy) {
+    case 'consumer':
+      return 'One series per enhanced fan-out consumer of the selected streams';
+    case 'shard':
+      return top ? `The ${top} hottest shards of the selected streams, one series each` : 'One series per shard of the selected streams';
+    default:
+      return 'One series per selected stream';
+  }
+}
+
 /** One panel's signals resolved against the catalog: statistic, unit and the query spec for the profile. */
 function resolve(spec: PanelSpec) {
   const signals = spec.signals.map((s) => {
     const m = metric(s.metric);
     const statistic = s.statistic ?? m.defaultStatistic;
+    const d = s.ratioTo && metric(s.ratioTo.metric);
+    const ratio = d && { entry: d, statistic: s.ratioTo?.statistic ?? d.defaultStatistic };
+    // Utilisation compares a per-second rate with a per-second limit.
+    const perSecond = !!s.perSecond || s.utilisationOf !== undefined;
     const query: QuerySpec = {
       metric: m.id,
       statistic,
-      groupBy: spec.kind === 'stat' ? 'total' : 'stream',
+      groupBy: spec.kind === 'stat' ? 'total' : m.level,
       across: spec.across,
       window: spec.kind === 'stat' ? 'range' : 'series',
       ...(s.legend ? { legend: s.legend } : {}),
+      ...(ratio ? { ratioTo: { metric: ratio.entry.id, statistic: ratio.statistic } } : {}),
+      ...(perSecond ? { perSecond: true } : {}),
+      ...(s.utilisationOf ? { utilisationOf: SHARD_LIMITS[s.utilisationOf] } : {}),
+      ...(s.limitOf ? { limitOf: SHARD_LIMITS[s.limitOf] } : {}),
+      ...(spec.top !== undefined ? { top: spec.top } : {}),
     };
-    return { entry: m, statistic, unit: grafanaUnit(m, statistic), query };
+    const unit = ratio || s.utilisationOf ? fractionUnit : perSecond || s.limitOf ? grafanaRateUnit(m) : grafanaUnit(m, statistic);
+    // A part of a whole stays within 0–100%; utilisation may pass 100% (a stale shard count, resharding).
+    const bounded = !!ratio || (unit === fractionUnit && !s.utilisationOf);
+    return { entry: m, statistic, unit, bounded, query, signal: s, ratio, perSecond };
   });
   const units = new Set(signals.map((s) => s.unit));
   if (units.size > 1) throw new Error(`panel "${spec.title}" mixes units ${[...units].join(', ')}: split it into panels`);
   const first = signals[0]!;
-  const note = spec.kind === 'stat' ? acrossWords[spec.across] : `One series per selected stream: the ${statWords[first.statistic]}.`;
+
+  let note: string;
+  if (spec.kind === 'stat') note = acrossWords[spec.across];
+  else {
+    const who = seriesWords(first.query.groupBy, spec.top);
+    if (first.ratio) note = `${who}: ${first.entry.metricName} as a fraction of ${first.ratio.entry.metricName}, both totals per CloudWatch period.`;
+    else if (first.signal.utilisationOf) note = `${who}: the rate per second as a fraction of the stream's capacity (shards × the per-shard limit).`;
+    else if (first.perSecond) note = `${who}: the rate per second (the total per CloudWatch period ÷ the period's seconds).`;
+    else note = `${who}: the ${statWords[first.statistic]}.`;
+  }
   const description = `${spec.description ?? first.entry.description} ${note}`;
-  return { signals, unit: first.unit, description };
+  return { signals, unit: first.unit, bounded: signals.every((s) => s.bounded), description };
+}
+
+/** A red line at the panel's limit; the base step is not drawn. */
+function limitThresholds(value: number) {
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+    { value: null, color: 'green' },
+    { value, color: limitColor },
+  ]);
 }
 
 /** A panel factory: returns an SDK builder; the caller sets id and position where it assembles rows. */
 export function buildPanel(spec: PanelSpec, profile: Profile): stat.PanelBuilder | timeseries.PanelBuilder {
-  const { signals, unit, description } = resolve(spec);
-  const targets = signals.map((s, i) => profile.target(s.query, REF_IDS[i]!));
+  const { signals, unit, bounded, description } = resolve(spec);
+  const targets = signals.flatMap((s, i) => profile.targets(s.query, REF_IDS[i]!));
   const ds = datasourceRef(profile.datasource.type);
 
   if (spec.kind === 'stat') {
-    return new stat.PanelBuilder()
+    const { calcs, transformations } = profile.stat(signals[0]!.query);
+    const panel = new stat.PanelBuilder()
       .title(spec.title)
       .description(description)
       .datasource(ds)
       .targets(targets)
       .unit(unit)
-      .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs([statReduction]))
+      .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs(calcs))
       .graphMode(common.BigValueGraphMode.None)
       .colorMode(common.BigValueColorMode.None);
+    return transformations.length ? panel.transformations(transformations) : panel;
   }
 
   const panel = new timeseries.PanelBuilder()
@@ -80,6 +125,9 @@ export function buildPanel(spec: PanelSpec, profile: Profile): stat.PanelBuilder
         .calcs(timeseriesLegendCalcs),
     )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+  if (spec.threshold !== undefined) {
+    panel.thresholds(limitThresholds(spec.threshold)).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
+  }
   // A fraction never exceeds 100%: a fixed axis keeps 2% from looking like a crisis.
-  return unit === 'percentunit' ? panel.max(1) : panel;
+  return bounded && unit === fractionUnit ? panel.max(1) : panel;
 }

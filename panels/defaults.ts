@@ -17,6 +17,22 @@ export function grafanaUnit(m: MetricEntry, statistic: Statistic): string {
   }
 }
 
-export const statReduction = 'lastNotNull';
+/** Grafana unit for a metric's Sum as a per-second rate (and for its per-second limit). */
+export function grafanaRateUnit(m: MetricEntry): string {
+  switch (m.unit) {
+    case 'Bytes':
+      return 'binBps'; // IEC bytes/s: the limits are 1 and 2 MiB/s
+    case 'Milliseconds':
+      throw new Error(`${m.id} is a duration: it has no per-second rate`);
+    case 'Count':
+      return 'cps';
+  }
+}
+
+/** A fraction of something (ratios, utilisation): Grafana shows 0.25 as 25%. */
+export const fractionUnit = 'percentunit';
+
 export const timeseriesLegendCalcs = ['mean', 'max'];
 export const fillOpacity = 10;
+/** The colour of a limit line (thresholds style "line"). */
+export const limitColor = 'red';

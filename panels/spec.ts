@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { SHARD_LIMITS, type ShardLimit } from '../src/capacity.ts';
 import { Statistic } from '../src/catalog/index.ts';
 
 // A dashboard described as data: rows of panels, each panel a list of catalog signals.
 // Units, descriptions and queries are derived from the catalog and the profile; nothing here names a series.
+
+/** A per-shard limit by name (src/capacity.ts holds the numbers). */
+export const ShardLimitName = z.enum(Object.keys(SHARD_LIMITS) as [ShardLimit, ...ShardLimit[]]);
 
 export const SignalSpec = z.strictObject({
   metric: z.string(),
@@ -10,6 +14,14 @@ export const SignalSpec = z.strictObject({
   statistic: Statistic.optional(),
   /** Series name prefix when a panel draws several signals. */
   legend: z.string().optional(),
+  /** Divide by this metric of the same streams: the signal as a fraction of it (e.g. failed of all records sent). */
+  ratioTo: z.strictObject({ metric: z.string(), statistic: Statistic.optional() }).optional(),
+  /** Per second instead of per CloudWatch period (a Sum ÷ the period's seconds). */
+  perSecond: z.boolean().optional(),
+  /** The per-second rate as a fraction of the stream's capacity for this limit (shards × limit). */
+  utilisationOf: ShardLimitName.optional(),
+  /** Instead of the metric: the stream's capacity for this limit (shards × limit per second), for each stream that has the metric. */
+  limitOf: ShardLimitName.optional(),
 });
 
 export const PanelSpec = z.strictObject({
@@ -20,10 +32,14 @@ export const PanelSpec = z.strictObject({
   across: z.enum(['sum', 'avg', 'max']).default('avg'),
   /** Replaces the catalog's description when the panel draws several signals. */
   description: z.string().optional(),
+  /** Only the n highest series (shard panels: the hottest shards). */
+  top: z.number().int().positive().optional(),
+  /** A red line at this value, in the panel's unit: the limit the series are judged against. */
+  threshold: z.number().positive().optional(),
 });
 
 export const RowSpec = z.strictObject({
-  /** No title: panels above the first row, as Grafana draws them. */
+  /** No title: panels above the first row, as Grafana draws them (or more panels under the row above). */
   title: z.string().optional(),
   height: z.number().int().positive(),
   panels: z.array(PanelSpec).min(1).max(24),

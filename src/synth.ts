@@ -1,14 +1,50 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { capacityRows } from '../panels/capacity.ts';
+import { fanOutRows } from '../panels/fan-out.ts';
 import { kinesisRows } from '../panels/kinesis.ts';
 import { addRows } from '../panels/layout.ts';
-import { RowSpec } from '../panels/spec.ts';
+import { recordOutcomeRows } from '../panels/record-outcomes.ts';
+import { shardRows } from '../panels/shards.ts';
+import { RowSpec, type RowSpecInput } from '../panels/spec.ts';
+import { successRateRows } from '../panels/success-rates.ts';
+import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from './capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
-import { getProfile } from './profiles/index.ts';
+import { getProfile, type ProfileSettings } from './profiles/index.ts';
 
 /** Tags every generated dashboard carries; user tags are added after them. */
 // "kinesis-dashboards" marks dashboards this tool manages: publish refuses to overwrite a live dashboard without it (unless --force).
 export const MANAGED_TAG = 'kinesis-dashboards';
 export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
+
+/** The seed's rows, then the opt-in rows the options switch on, in a fixed order. */
+function rowsFor(options: DashboardOptions): RowSpecInput[] {
+  const { rows } = options;
+  return [
+    ...kinesisRows,
+    ...(rows.successRates ? successRateRows : []),
+    ...(rows.recordOutcomes ? recordOutcomeRows : []),
+    ...(rows.fanOut ? fanOutRows : []),
+    ...(rows.shards ? shardRows(rows.shards === true ? DEFAULT_TOP_SHARDS : rows.shards.top) : []),
+    ...(options.capacity ? capacityRows(options.capacity.retentionHours) : []),
+  ];
+}
+
+function profileSettings(options: DashboardOptions): ProfileSettings {
+  return {
+    periodSeconds: options.periodSeconds,
+    ...(options.capacity?.shards ? { shards: options.capacity.shards } : {}),
+    shardLevelMetrics: options.rows.shards !== false,
+  };
+}
+
+/** Without per-stream shard counts in the config, the viewer types the shard count. */
+function shardsVariable() {
+  return new dashboard.TextBoxVariableBuilder(SHARDS_VARIABLE)
+    .label('Shards per stream')
+    .description('Open shards of each selected stream, for the capacity row (set capacity.shards in the config for per-stream counts).')
+    .defaultValue('1')
+    .current({ selected: false, text: '1', value: '1' });
+}
 
 /**
  * The dashboard as data: pure, no I/O, the same output for the same options.
@@ -16,9 +52,10 @@ export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
  */
 export function synth(input: DashboardOptionsInput = {}): dashboard.Dashboard {
   const options = DashboardOptions.parse(input);
-  const profile = getProfile(options.profile);
-  const rows = kinesisRows.map((r) => RowSpec.parse(r));
+  const profile = getProfile(options.profile, profileSettings(options));
+  const rows = rowsFor(options).map((r) => RowSpec.parse(r));
   const tags = [...new Set([...BASE_TAGS, ...options.tags])];
+  const variables = [...profile.variables(), ...(options.capacity && !options.capacity.shards ? [shardsVariable()] : [])];
 
   const builder = new dashboard.DashboardBuilder(options.title)
     .uid(options.uid)
@@ -30,6 +67,6 @@ export function synth(input: DashboardOptionsInput = {}): dashboard.Dashboard {
     // CloudWatch publishes once a minute at best: refreshing faster only repeats queries.
     .refresh('5m')
     .timezone('browser')
-    .variables(profile.variables());
+    .variables(variables);
   return addRows(builder, rows, profile).build();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getProfile, profileNames, ProfileError, type QuerySpec } from '../src/profiles/index.ts';
+import { getProfile, profileNames, prometheusProfileNames, ProfileError, type QuerySpec } from '../src/profiles/index.ts';
 import { lowerCase, snakeCase } from '../src/profiles/naming.ts';
 
 const series = (metric: string, statistic: QuerySpec['statistic']): QuerySpec => ({ metric, statistic, groupBy: 'stream', across: 'avg', window: 'series' });
@@ -27,8 +27,9 @@ describe('naming', () => {
 });
 
 describe('profiles', () => {
-  it('offers the three Prometheus profiles, cloudwatch-exporter first', () => {
-    expect(profileNames()).toEqual(['cloudwatch-exporter', 'yace', 'logzio-metric-streams']);
+  it('offers the three Prometheus profiles, cloudwatch-exporter first, then the native CloudWatch one', () => {
+    expect(profileNames()).toEqual(['cloudwatch-exporter', 'yace', 'logzio-metric-streams', 'cloudwatch']);
+    expect(prometheusProfileNames()).toEqual(['cloudwatch-exporter', 'yace', 'logzio-metric-streams']);
   });
 
   it.each([

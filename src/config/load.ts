@@ -52,7 +52,7 @@ export interface PlannedDashboard {
 function parseOptions(merged: Record<string, unknown>, where: (field: string) => string): DashboardOptions {
   const parsed = DashboardOptions.safeParse(merged);
   if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `${where(String(i.path[0] ?? ''))}: ${i.message}`).join('\n'));
+    throw new UsageError(parsed.error.issues.map((i) => `${[where(String(i.path[0] ?? '')), ...i.path.slice(1).map(String)].join('.')}: ${i.message}`).join('\n'));
   }
   return parsed.data;
 }

@@ -1,9 +1,10 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import { SHARDS_VARIABLE } from '../capacity.ts';
 import { metric, type Statistic } from '../catalog/index.ts';
 import { exporterSuffix, lowerCase, metricStreamSuffix, snakeCase } from './naming.ts';
-import { checkSpec, datasourceRef } from './spec.ts';
-import { ProfileError, type Profile, type QuerySpec } from './types.ts';
+import { checkSpec, datasourceRef, DEFAULT_PROFILE_SETTINGS, levelGroup } from './spec.ts';
+import { ProfileError, type Profile, type ProfileSettings, type QuerySpec } from './types.ts';
 
 /** A Prometheus-backed profile, described as data (see definitions.ts). */
 export interface PrometheusProfileDef {
@@ -38,7 +39,10 @@ const overTime: Record<Statistic, string> = {
   Minimum: 'min_over_time',
 };
 
-export function prometheusProfile(def: PrometheusProfileDef): Profile {
+/** Prometheus evaluates the whole range in one instant query: the stat panel shows that one value. */
+const STAT_REDUCER = 'lastNotNull';
+
+export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSettings = DEFAULT_PROFILE_SETTINGS): Profile {
   const { labels } = def;
   const groupLabels = [labels.stream, labels.region, labels.account].filter((l): l is string => !!l);
   const matchers = [
@@ -47,6 +51,22 @@ export function prometheusProfile(def: PrometheusProfileDef): Profile {
     ...(labels.account ? [`${labels.account}=~"$account"`] : []),
   ].join(', ');
   const ds = datasourceRef('prometheus');
+
+  /**
+   * Exporters publish shard-level metrics under the stream-level names (IncomingBytes, …), told apart only
+   * by the shard label: shard queries require it, and stream queries exclude it once shard metrics exist.
+   */
+  function selectorMatchers(groupBy: QuerySpec['groupBy']): string {
+    if (groupBy === 'shard') return `${matchers}, ${labels.shard}!=""`;
+    if ((groupBy === 'stream' || groupBy === 'total') && settings.shardLevelMetrics) return `${matchers}, ${labels.shard}=""`;
+    return matchers;
+  }
+
+  function byLabels(groupBy: QuerySpec['groupBy']): string {
+    const inner = groupBy === 'consumer' ? [labels.consumer] : groupBy === 'shard' ? [labels.shard] : [];
+    const [stream, ...rest] = groupLabels;
+    return `by (${[stream, ...inner, ...rest].join(', ')})`;
+  }
 
   function reading(metricId: string, statistic: Statistic): Reading {
     const m = metric(metricId);
@@ -60,33 +80,72 @@ export function prometheusProfile(def: PrometheusProfileDef): Profile {
     return { kind: 'series', name: `${base}_${suffix}` };
   }
 
-  function expr(spec: QuerySpec): string {
-    checkSpec(spec);
-    const r = reading(spec.metric, spec.statistic);
-    const by = `by (${groupLabels.join(', ')})`;
+  /** One (metric, statistic) per group, or combined across streams; `binary` when the result is a division. */
+  function plain(spec: QuerySpec, metricId: string, statistic: Statistic): { expr: string; binary: boolean } {
+    const r = reading(metricId, statistic);
+    const by = byLabels(spec.groupBy);
+    const sel = selectorMatchers(spec.groupBy);
     const windowed = (name: string, fn: string) =>
-      spec.window === 'range' ? `${fn}(${name}{${matchers}}[$__range])` : `${name}{${matchers}}`;
+      spec.window === 'range' ? `${fn}(${name}{${sel}}[$__range])` : `${name}{${sel}}`;
 
     if (r.kind === 'series') {
-      const v = windowed(r.name, overTime[spec.statistic]);
-      const op = innerOp[spec.statistic];
-      if (spec.groupBy === 'stream') return `${op} ${by} (${v})`;
+      const v = windowed(r.name, overTime[statistic]);
+      const op = innerOp[statistic];
+      if (spec.groupBy !== 'total') return { expr: `${op} ${by} (${v})`, binary: false };
       // sum of sums and max of maxes need no inner step; an average must first be one per stream,
       // or a stream exported twice (two scrapers) would weigh double.
-      return spec.across === op && op !== 'avg' ? `${op}(${v})` : `${spec.across}(${op} ${by} (${v}))`;
+      const total = spec.across === op && op !== 'avg' ? `${op}(${v})` : `${spec.across}(${op} ${by} (${v}))`;
+      return { expr: total, binary: false };
     }
     // A ratio of summaries: add numerators and denominators before dividing, so averages are weighted by call count.
     const num = windowed(r.numerator, 'sum_over_time');
     const den = windowed(r.denominator, 'sum_over_time');
-    const perStream = `sum ${by} (${num}) / sum ${by} (${den})`;
-    if (spec.groupBy === 'stream') return perStream;
-    if (spec.across === 'avg') return `sum(${num}) / sum(${den})`;
-    return `${spec.across}(${perStream})`;
+    const perGroup = `sum ${by} (${num}) / sum ${by} (${den})`;
+    if (spec.groupBy !== 'total') return { expr: perGroup, binary: true };
+    if (spec.across === 'avg') return { expr: `sum(${num}) / sum(${den})`, binary: true };
+    return { expr: `${spec.across}(${perGroup})`, binary: false };
+  }
+
+  const paren = (e: { expr: string; binary: boolean }) => (e.binary ? `(${e.expr})` : e.expr);
+
+  /**
+   * Each selected stream's shard count × a per-shard limit, as an operand on the right of a per-stream
+   * vector. From the config's map: a constant vector with one element per stream, joined on the stream
+   * label (group_left: one stream name may exist in several regions or accounts). Without a map: the
+   * `$shards` variable, the same for every stream.
+   */
+  function capacity(perShard: number): string {
+    if (!settings.shards) return `($${SHARDS_VARIABLE} * ${perShard})`;
+    // Metric streams lowercase the stream label's values (see definitions.ts), so the map's keys must match.
+    const value = (name: string) => (def.naming === 'lower' ? name.toLowerCase() : name);
+    const values = Object.keys(settings.shards).map(value);
+    const twice = values.find((v, i) => values.indexOf(v) !== i);
+    if (twice) throw new ProfileError(`profile ${def.id} stores stream names lowercased: two capacity.shards entries are both "${twice}"`);
+    const vector = Object.entries(settings.shards)
+      .map(([name, n]) => `label_replace(vector(${n}), "${labels.stream}", "${value(name)}", "", "")`)
+      .join(' or ');
+    return `on(${labels.stream}) group_left() ((${vector}) * ${perShard})`;
+  }
+
+  function expr(spec: QuerySpec): string {
+    checkSpec(spec);
+    const value = plain(spec, spec.metric, spec.statistic);
+    // A limit line: the metric only says which streams are selected and have data; × 0 keeps their labels.
+    if (spec.limitOf !== undefined) return `${paren(value)} * 0 + ${capacity(spec.limitOf)}`;
+    let e = value;
+    if (spec.ratioTo) e = { expr: `${paren(e)} / ${paren(plain(spec, spec.ratioTo.metric, spec.ratioTo.statistic))}`, binary: true };
+    // CloudWatch sums are per period, not per second.
+    if (spec.perSecond) e = { expr: `${paren(e)} / ${settings.periodSeconds}`, binary: true };
+    if (spec.utilisationOf !== undefined) e = { expr: `${e.expr} / ${capacity(spec.utilisationOf)}`, binary: true };
+    if (spec.top !== undefined) e = { expr: `topk(${spec.top}, ${e.expr})`, binary: false };
+    return e.expr;
   }
 
   function legend(spec: QuerySpec): string {
     if (spec.groupBy === 'total') return spec.legend ?? 'selected streams';
-    const name = labels.region ? `{{${labels.stream}}} ({{${labels.region}}})` : `{{${labels.stream}}}`;
+    const inner = spec.groupBy === 'consumer' ? ` {{${labels.consumer}}}` : spec.groupBy === 'shard' ? ` {{${labels.shard}}}` : '';
+    const series = `{{${labels.stream}}}${inner}`;
+    const name = labels.region ? `${series} ({{${labels.region}}})` : series;
     return spec.legend ? `${spec.legend} ${name}` : name;
   }
 
@@ -112,6 +171,16 @@ export function prometheusProfile(def: PrometheusProfileDef): Profile {
       .sort(dashboard.VariableSort.AlphabeticalAsc);
   }
 
+  function target(spec: QuerySpec, refId: string) {
+    const q = new prometheus.DataqueryBuilder()
+      .datasource(ds)
+      .refId(refId)
+      .editorMode(prometheus.QueryEditorMode.Code)
+      .expr(expr(spec))
+      .legendFormat(legend(spec));
+    return spec.window === 'range' ? q.instant() : q.range();
+  }
+
   return {
     id: def.id,
     title: def.title,
@@ -134,17 +203,13 @@ export function prometheusProfile(def: PrometheusProfileDef): Profile {
       vars.push(queryVariable('stream', 'Stream', labelValues(labels.stream, filters)));
       return vars;
     },
-    target(spec, refId) {
-      const q = new prometheus.DataqueryBuilder()
-        .datasource(ds)
-        .refId(refId)
-        .editorMode(prometheus.QueryEditorMode.Code)
-        .expr(expr(spec))
-        .legendFormat(legend(spec));
-      return spec.window === 'range' ? q.instant() : q.range();
-    },
+    target,
+    // PromQL says everything in one expression.
+    targets: (spec, refId) => [target(spec, refId)],
+    // The instant query already reduced the range (overTime) and the streams (across): one value per query.
+    stat: () => ({ calcs: [STAT_REDUCER], transformations: [] }),
     seriesNames(metricId, statistic) {
-      checkSpec({ metric: metricId, statistic, groupBy: 'stream', across: 'avg', window: 'series' });
+      checkSpec({ metric: metricId, statistic, groupBy: levelGroup(metricId), across: 'avg', window: 'series' });
       const r = reading(metricId, statistic);
       return r.kind === 'series' ? [r.name] : [r.numerator, r.denominator];
     },

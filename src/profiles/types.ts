@@ -11,18 +11,53 @@ export interface QuerySpec {
   /** Catalog id, e.g. "IncomingBytes". */
   metric: string;
   statistic: Statistic;
-  /** "stream": one series per selected stream; "total": one series combining the selected streams. */
-  groupBy: 'stream' | 'total';
+  /**
+   * "stream": one series per selected stream; "total": one series combining the selected streams;
+   * "consumer" / "shard": one series per enhanced fan-out consumer / per shard of the selected streams
+   * (the metric's catalog level says which).
+   */
+  groupBy: 'stream' | 'total' | 'consumer' | 'shard';
   /** How the selected streams combine when groupBy is "total" (sums add; averages and ages do not). */
   across: 'sum' | 'avg' | 'max';
   /** "series": a value per CloudWatch period; "range": one value over the dashboard's time range (stat panels). */
   window: 'series' | 'range';
   /** Prefix for the series name, e.g. "PutRecords" when a panel draws two metrics. */
   legend?: string;
+  /** Divide by another metric of the same streams, read the same way: e.g. failed ÷ all records sent, a fraction. */
+  ratioTo?: { metric: string; statistic: Statistic };
+  /** A rate: the Sum per CloudWatch period ÷ the period's seconds (ProfileSettings.periodSeconds). */
+  perSecond?: boolean;
+  /** With perSecond: ÷ (the stream's shards × this per-shard limit per second), the fraction of capacity used. */
+  utilisationOf?: number;
+  /** Instead of the metric's value: shards × this per-shard limit, for each selected stream that has the metric. */
+  limitOf?: number;
+  /** Only the n highest series (the hottest shards). */
+  top?: number;
 }
 
 /** Template variables the dashboard offers; a profile declares which it has. */
 export type VariableName = 'datasource' | 'region' | 'account' | 'stream';
+
+/** How a stat panel turns what its queries return into one number. */
+export interface StatReduction {
+  /** The stat panel's reducer(s) (reduceOptions.calcs). */
+  calcs: string[];
+  /** Grafana transformations applied before the reducer; none when the query already returns one value. */
+  transformations: dashboard.DataTransformerConfig[];
+}
+
+/** Dashboard-wide facts a profile needs to build queries; the defaults reproduce the seed's queries exactly. */
+export interface ProfileSettings {
+  /** Seconds in the CloudWatch period each sample summarises: what a per-period Sum is divided by for a rate. */
+  periodSeconds: number;
+  /** Open shards per stream (stream name as AWS spells it); absent: the dashboard's `$shards` variable. */
+  shards?: Readonly<Record<string, number>>;
+  /**
+   * Enhanced (shard-level) monitoring is on: the exporters then also publish per-shard series under the
+   * stream-level names (IncomingBytes, …), which stream-level queries must leave out.
+   */
+  shardLevelMetrics: boolean;
+}
 
 export interface Profile {
   id: string;
@@ -34,11 +69,21 @@ export interface Profile {
   labels: { stream: string; shard: string; consumer: string; region?: string; account?: string };
   /** Variables in the order they appear on the dashboard; every query filters by all but datasource. */
   variables(): cog.Builder<dashboard.VariableModel>[];
-  /** A query for the panel; throws ProfileError when the profile cannot express it. */
+  /** The query for the panel; throws ProfileError when the profile cannot express it in one query. */
   target(spec: QuerySpec, refId: string): cog.Builder<cog.Dataquery>;
+  /**
+   * Every query the spec needs: the visible one has `refId`; helpers a backend needs to compute it
+   * (hidden inputs of a math expression) follow. Throws ProfileError when the profile cannot express it.
+   */
+  targets(spec: QuerySpec, refId: string): cog.Builder<cog.Dataquery>[];
+  /** How a stat panel built on this spec (window "range", groupBy "total") reduces to one number. */
+  stat(spec: QuerySpec): StatReduction;
   /** Every series name the profile reads for a catalog metric and statistic (validation, test data). */
   seriesNames(metric: string, statistic: Statistic): string[];
 }
+
+/** A profile for the given dashboard settings. */
+export type ProfileFactory = (settings: ProfileSettings) => Profile;
 
 /** A (metric, statistic) the profile cannot express: a clear error, never a silently wrong query. */
 export class ProfileError extends Error {

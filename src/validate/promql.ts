@@ -7,6 +7,8 @@ import { parser } from '@prometheus-io/lezer-promql';
 export function interpolateForParse(expr: string): string {
   return expr
     .replace(/\$\{?__(range|rate_interval|interval)(_ms|_s)?\}?/g, (_m, _name, suffix) => (suffix ? '3600' : '5m'))
+    // A variable that holds a number (the capacity row's shards per stream) must stay a number.
+    .replace(/\$\{?shards\}?/g, '1')
     .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g, '.*');
 }
 

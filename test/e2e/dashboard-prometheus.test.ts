@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Statistic } from '../../src/catalog/index.ts';
-import { getProfile, profileNames } from '../../src/profiles/index.ts';
+import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts';
 import { serialize } from '../../src/serialize.ts';
 import { synth } from '../../src/synth.ts';
 import {
@@ -394,7 +394,7 @@ function pointProblems(s: RangeSeries, want: (t: number) => number | undefined, 
 
 // ---------------------------------------------------------------------------------------------
 
-for (const profileName of profileNames()) {
+for (const profileName of prometheusProfileNames()) {
   describeWithPrometheus(`generated dashboard on Prometheus — ${profileName} (values within 1e-6 relative)`, () => {
     const profile = getProfile(profileName);
     const data = syntheticKinesis(profileName, FIXED_WINDOW);

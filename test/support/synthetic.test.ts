@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getProfile, profileNames } from '../../src/profiles/index.ts';
+import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts';
 import { FIXED_WINDOW, syntheticKinesis } from './synthetic.ts';
 
 // The generic truth helpers are checked here against numbers worked out by hand, so the e2e proof
@@ -89,7 +89,7 @@ describe('synthetic Kinesis data: closed-form truths', () => {
 });
 
 describe('synthetic Kinesis data: per-profile series', () => {
-  for (const name of profileNames()) {
+  for (const name of prometheusProfileNames()) {
     describe(name, () => {
       const d = syntheticKinesis(name, FIXED_WINDOW);
       const profile = getProfile(name);

@@ -20,7 +20,7 @@ export interface DashboardFlags {
 /** Options shared by every command that makes a dashboard (generate, and later publish/diff). */
 export function dashboardOptions<T>(y: Argv<T>) {
   return y
-    .option('profile', { type: 'string', describe: 'how metrics reach Prometheus: cloudwatch-exporter (default), yace, logzio-metric-streams' })
+    .option('profile', { type: 'string', describe: 'where the metrics come from: cloudwatch-exporter (default), yace, logzio-metric-streams (Prometheus), or cloudwatch (Grafana\'s CloudWatch datasource)' })
     .option('config', { type: 'string', describe: 'JSON config file; flags win over it' })
     .option('uid', { type: 'string', describe: 'dashboard uid (default aws-kinesis)' })
     .option('title', { type: 'string', describe: 'dashboard title (default "Amazon Kinesis")' });

@@ -1,0 +1,31 @@
+import { DEFAULT_TOP_SHARDS, SHARD_LIMITS } from '../src/capacity.ts';
+import type { RowSpecInput } from './spec.ts';
+
+/**
+ * Shard-level metrics (published only with enhanced monitoring on): the hottest shards of the selected
+ * streams. A stream can be far from its limit while one shard, hit by a hot partition key, is throttled.
+ */
+export function shardRows(top: number = DEFAULT_TOP_SHARDS): RowSpecInput[] {
+  return [
+    {
+      title: 'Shards (enhanced monitoring)',
+      height: 8,
+      panels: [
+        {
+          kind: 'timeseries',
+          title: 'Hottest Shards: Incoming Bytes',
+          signals: [{ metric: 'Shard.IncomingBytes', statistic: 'Sum', perSecond: true }],
+          top,
+          // The per-shard write limit applies to each series as drawn: a shard above the line is throttled.
+          threshold: SHARD_LIMITS.writeBytes,
+        },
+        {
+          kind: 'timeseries',
+          title: 'Hottest Shards: Max Iterator Age',
+          signals: [{ metric: 'Shard.IteratorAgeMilliseconds', statistic: 'Maximum' }],
+          top,
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+// Kinesis Data Streams limits and the capacity settings built on them, in one module: the dashboard's
+// capacity row draws these numbers, and alert rules (a later issue) must judge against the same ones.
+// Source: the Kinesis Data Streams developer guide, "Quotas and limits" and "Troubleshooting consumers"
+// (facts in shared/reference/kinesis-metrics.md, "Limits and alarms").
+
+export const MIB = 1024 * 1024;
+
+/**
+ * What one provisioned shard accepts, per second. Writes are counted on IncomingBytes / IncomingRecords
+ * (successful writes only), reads on GetRecords.Bytes (shared-throughput consumers; each enhanced
+ * fan-out consumer has its own 2 MiB/s per shard on top, not counted here).
+ */
+export const SHARD_LIMITS = {
+  writeBytes: MIB,
+  writeRecords: 1000,
+  readBytes: 2 * MIB,
+} as const;
+export type ShardLimit = keyof typeof SHARD_LIMITS;
+
+/** The limits as AWS states them, for descriptions and alert messages. */
+export const SHARD_LIMIT_TEXT: Record<ShardLimit, string> = {
+  writeBytes: '1 MiB/s per shard',
+  writeRecords: '1,000 records/s per shard',
+  readBytes: '2 MiB/s per shard',
+};
+
+/** Kinesis publishes its metrics once a minute: every exporter reads 60 s periods unless told otherwise. */
+export const DEFAULT_PERIOD_SECONDS = 60;
+
+/** A stream keeps data 24 h unless extended (up to 365 days). */
+export const DEFAULT_RETENTION_HOURS = 24;
+export const MAX_RETENTION_HOURS = 365 * 24;
+
+/** Iterator age at which unread data nears expiry: AWS's usual alarm is half the retention period. */
+export const ITERATOR_AGE_RETENTION_FRACTION = 0.5;
+
+export function iteratorAgeLimitMs(retentionHours: number): number {
+  return retentionHours * 3600 * 1000 * ITERATOR_AGE_RETENTION_FRACTION;
+}
+
+/** The dashboard variable holding the shard count when the config gives no per-stream map. */
+export const SHARDS_VARIABLE = 'shards';
+
+/** How many shards the shard-level row draws: the hottest ones. */
+export const DEFAULT_TOP_SHARDS = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Settings, as zod schemas: the config validates with them, and the types come from them.
+
+/** AWS's rule for stream names; it also keeps names safe inside PromQL strings and CloudWatch queries. */
+export const StreamName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'a stream name is 1 to 128 letters, digits, "_", "." or "-" (AWS\'s rule)');
+
+export const PeriodSeconds = z
+  .number()
+  .int('a whole number of seconds')
+  .positive()
+  .refine((s) => s % 60 === 0, 'Kinesis metrics have 60 s resolution: use a multiple of 60 (60, 300, 3600)');
+
+export const TopShards = z.number().int('a whole number of shards').min(1).max(100);
+
+export const CapacityOptions = z.strictObject({
+  /**
+   * Open shards per stream, e.g. { "orders": 4 }. Without it the dashboard offers a `shards` variable
+   * that applies to every selected stream.
+   */
+  shards: z
+    .record(z.string(), z.number().int('a whole number of shards').min(1, 'a stream has at least one shard'))
+    .superRefine((m, ctx) => {
+      if (!Object.keys(m).length) ctx.addIssue({ code: 'custom', message: 'name at least one stream, or leave "shards" out to use the dashboard\'s shards variable' });
+      // Checked here rather than as the record's key schema: zod reports a bad key only as "Invalid key in record".
+      for (const name of Object.keys(m)) {
+        const r = StreamName.safeParse(name);
+        if (!r.success) ctx.addIssue({ code: 'custom', path: [name], message: r.error.issues[0]!.message });
+      }
+    })
+    .optional(),
+  retentionHours: z
+    .number()
+    .int('a whole number of hours')
+    .min(DEFAULT_RETENTION_HOURS, 'a stream keeps data at least 24 hours')
+    .max(MAX_RETENTION_HOURS, 'a stream keeps data at most 8760 hours (365 days)')
+    .default(DEFAULT_RETENTION_HOURS),
+});
+export type CapacityOptions = z.infer<typeof CapacityOptions>;
