@@ -34,6 +34,7 @@ function profileSettings(options: DashboardOptions): ProfileSettings {
     periodSeconds: options.periodSeconds,
     ...(options.capacity?.shards ? { shards: options.capacity.shards } : {}),
     shardLevelMetrics: options.rows.shards !== false,
+    ...(options.streams ? { streams: typeof options.streams === 'string' ? { regex: options.streams } : { names: options.streams } } : {}),
   };
 }
 

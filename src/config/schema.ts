@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CapacityOptions, DEFAULT_PERIOD_SECONDS, DEFAULT_TOP_SHARDS, PeriodSeconds, TopShards } from '../capacity.ts';
+import { CapacityOptions, DEFAULT_PERIOD_SECONDS, DEFAULT_TOP_SHARDS, PeriodSeconds, StreamName, TopShards } from '../capacity.ts';
 import { profileNames } from '../profiles/index.ts';
 
 /** Grafana's rule for dashboard uids. */
@@ -32,12 +32,33 @@ export type RowOptions = z.infer<typeof RowOptions>;
 
 export const Title = z.string().trim().min(1, 'a title cannot be empty').max(200);
 
+/** Which streams a dashboard is about: exact names, or a regular expression over stream names. */
+export const StreamFilter = z.union(
+  [
+    z.array(StreamName).min(1, 'name at least one stream, or leave "streams" out for all'),
+    z
+      .string()
+      .min(1)
+      .refine((r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression'),
+  ],
+  { error: 'a list of stream names, or a regular expression such as "^orders-.*"' },
+);
+
 /** What one dashboard is: everything `synth` needs. */
 export const DashboardOptions = z.strictObject({
   profile: ProfileName.default('cloudwatch-exporter'),
   uid: Uid.default('aws-kinesis'),
   title: Title.default('Amazon Kinesis'),
   tags: z.array(z.string().min(1)).default([]),
+  /** Only these streams (names, or a regex over names); all streams when absent. */
+  streams: StreamFilter.optional(),
   rows: RowOptions.prefault({}),
   /** Limit lines and utilisation per stream, and iterator age against retention: a "Capacity" row when set. */
   capacity: CapacityOptions.optional(),

@@ -4,7 +4,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as expr from '@grafana/grafana-foundation-sdk/expr';
 import { SHARDS_VARIABLE } from '../capacity.ts';
 import { metric, type Dimension, type MetricEntry, type Statistic } from '../catalog/index.ts';
-import { checkSpec, datasourceRef, DEFAULT_PROFILE_SETTINGS, levelGroup } from './spec.ts';
+import { checkSpec, datasourceRef, DEFAULT_PROFILE_SETTINGS, levelGroup, streamRegex } from './spec.ts';
 import { ProfileError, type Profile, type ProfileSettings, type QuerySpec, type StatReduction } from './types.ts';
 
 // The same dashboard through Grafana's own CloudWatch datasource: GetMetricData with the catalog's
@@ -199,19 +199,27 @@ export function cloudwatchProfile(settings: ProfileSettings = DEFAULT_PROFILE_SE
         .current({ selected: true, text: 'default', value: 'default' })
         .refresh(dashboard.VariableRefresh.OnDashboardLoad)
         .sort(dashboard.VariableSort.AlphabeticalAsc),
-      new dashboard.QueryVariableBuilder('stream')
-        .label('Stream')
-        .datasource(ds)
-        .query(streams)
-        .definition(streams)
-        .multi(true)
-        .includeAll(true)
-        // "*": a wildcard search, so All is one short query and new streams appear at once.
-        .allValue('*')
-        .current({ selected: true, text: ['All'], value: ['$__all'] })
-        .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-        .sort(dashboard.VariableSort.AlphabeticalAsc),
+      streamVariable(streams),
     ];
+  }
+
+  function streamVariable(query: string) {
+    const v = new dashboard.QueryVariableBuilder('stream')
+      .label('Stream')
+      .datasource(ds)
+      .query(query)
+      .definition(query)
+      .multi(true)
+      .includeAll(true)
+      .current({ selected: true, text: ['All'], value: ['$__all'] })
+      .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+      .sort(dashboard.VariableSort.AlphabeticalAsc);
+    const filter = streamRegex(settings.streams);
+    // A dashboard about some streams: Grafana's variable regex keeps only those, and "All" is then the
+    // list of them (CloudWatch dimensions take no regex, so no "*" wildcard here).
+    if (filter) return v.regex(`/^(?:${filter})$/`);
+    // "*": a wildcard search, so All is one short query and new streams appear at once.
+    return v.allValue('*');
   }
 
   return {

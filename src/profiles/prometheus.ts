@@ -3,7 +3,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import { SHARDS_VARIABLE } from '../capacity.ts';
 import { metric, type Statistic } from '../catalog/index.ts';
 import { exporterSuffix, lowerCase, metricStreamSuffix, snakeCase } from './naming.ts';
-import { checkSpec, datasourceRef, DEFAULT_PROFILE_SETTINGS, levelGroup } from './spec.ts';
+import { checkSpec, datasourceRef, DEFAULT_PROFILE_SETTINGS, levelGroup, streamRegex } from './spec.ts';
 import { ProfileError, type Profile, type ProfileSettings, type QuerySpec } from './types.ts';
 
 /** A Prometheus-backed profile, described as data (see definitions.ts). */
@@ -156,7 +156,12 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
     return filters.length ? `label_values(${anchor}{${filters.join(', ')}}, ${label})` : `label_values(${anchor}, ${label})`;
   }
 
-  function queryVariable(name: string, label: string, query: string) {
+  // A dashboard about some streams: the variable lists only those, and "All" means those.
+  const filter = streamRegex(settings.streams, def.naming === 'lower');
+  /** Inside a PromQL string literal, backslashes are escapes: a regex's `\.` is written `\\.`. */
+  const inString = (regex: string) => regex.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+  function queryVariable(name: string, label: string, query: string, allValue = '.*') {
     return new dashboard.QueryVariableBuilder(name)
       .label(label)
       .datasource(ds)
@@ -164,8 +169,8 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
       .definition(query)
       .multi(true)
       .includeAll(true)
-      // ".*" rather than Grafana's default alternation of every value: short queries, and new streams appear at once.
-      .allValue('.*')
+      // A regex rather than Grafana's default alternation of every value: short queries, and new streams appear at once.
+      .allValue(allValue)
       .current({ selected: true, text: ['All'], value: ['$__all'] })
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
       .sort(dashboard.VariableSort.AlphabeticalAsc);
@@ -200,7 +205,12 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
         vars.push(queryVariable('account', 'Account', labelValues(labels.account, filters)));
         filters.push(`${labels.account}=~"$account"`);
       }
-      vars.push(queryVariable('stream', 'Stream', labelValues(labels.stream, filters)));
+      if (filter) {
+        // Grafana puts allValue into the query as it is: it must already be a PromQL string's content.
+        vars.push(queryVariable('stream', 'Stream', labelValues(labels.stream, [...filters, `${labels.stream}=~"${inString(filter)}"`]), inString(filter)));
+      } else {
+        vars.push(queryVariable('stream', 'Stream', labelValues(labels.stream, filters)));
+      }
       return vars;
     },
     target,

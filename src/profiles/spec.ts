@@ -53,3 +53,16 @@ export const DEFAULT_PROFILE_SETTINGS: ProfileSettings = {
 export function levelGroup(metricId: string): Exclude<QuerySpec['groupBy'], 'total'> {
   return metric(metricId).level;
 }
+
+/** A regular expression that matches exactly these strings (RE2 and JavaScript agree on it). */
+export function alternation(values: readonly string[]): string {
+  const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return escaped.length === 1 ? escaped[0]! : `(?:${escaped.join('|')})`;
+}
+
+/** The stream filter as a regular expression over label values, names lowercased where the exporter lowercases them. */
+export function streamRegex(filter: ProfileSettings['streams'], lowercase = false): string | undefined {
+  if (!filter) return undefined;
+  if ('regex' in filter) return filter.regex;
+  return alternation(lowercase ? [...new Set(filter.names.map((n) => n.toLowerCase()))] : filter.names);
+}

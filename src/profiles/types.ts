@@ -57,6 +57,11 @@ export interface ProfileSettings {
    * stream-level names (IncomingBytes, …), which stream-level queries must leave out.
    */
   shardLevelMetrics: boolean;
+  /**
+   * Which streams this dashboard is about: exact names (as AWS spells them) or a regular expression
+   * over the stream label's values. The stream variable offers only these, and "All" means these.
+   */
+  streams?: { names: readonly string[] } | { regex: string };
 }
 
 export interface Profile {
