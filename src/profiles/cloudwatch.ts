@@ -52,15 +52,20 @@ export function cloudwatchProfile(settings: ProfileSettings = DEFAULT_PROFILE_SE
   const period = String(settings.periodSeconds);
 
   /** One GetMetricData metric query: the catalog's (namespace, metric name, statistic) on the given dimensions. */
-  function metricQuery(refId: string, m: MetricEntry, statistic: Statistic, dimensions: cloudwatch.Dimensions, opts: { period?: string; label?: string; hide?: boolean }) {
-    const q = new cloudwatch.MetricsQueryBuilder()
+  /** What every query of the dashboard shares: datasource, ids, metrics mode, the region variable. */
+  function baseQuery(refId: string, mode: cloudwatch.MetricEditorMode) {
+    return new cloudwatch.MetricsQueryBuilder()
       .datasource(ds)
       .refId(refId)
       .id(idOf(refId))
       .queryMode(cloudwatch.QueryMode.Metrics)
       .metricQueryType(cloudwatch.MetricQueryType.Search)
-      .metricEditorMode(cloudwatch.MetricEditorMode.Builder)
-      .region('$region')
+      .metricEditorMode(mode)
+      .region('$region');
+  }
+
+  function metricQuery(refId: string, m: MetricEntry, statistic: Statistic, dimensions: cloudwatch.Dimensions, opts: { period?: string; label?: string; hide?: boolean }) {
+    const q = baseQuery(refId, cloudwatch.MetricEditorMode.Builder)
       .namespace(NAMESPACE)
       .metricName(m.metricName)
       .statistic(statistic)
@@ -75,14 +80,7 @@ export function cloudwatchProfile(settings: ProfileSettings = DEFAULT_PROFILE_SE
 
   /** A metric-math query over other queries of the panel, referenced by id. */
   function mathQuery(refId: string, expression: string, label?: string) {
-    const q = new cloudwatch.MetricsQueryBuilder()
-      .datasource(ds)
-      .refId(refId)
-      .id(idOf(refId))
-      .queryMode(cloudwatch.QueryMode.Metrics)
-      .metricQueryType(cloudwatch.MetricQueryType.Search)
-      .metricEditorMode(cloudwatch.MetricEditorMode.Code)
-      .region('$region')
+    const q = baseQuery(refId, cloudwatch.MetricEditorMode.Code)
       .expression(expression)
       // A math expression needs an explicit period (GetMetricData's MetricDataQuery.Period).
       .period(period);

@@ -1,21 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../src/grafana/connection.ts';
 import { cli, tempDir } from '../support/cli.ts';
-import type { GrafanaStandin } from '../support/grafana-standin.ts';
-import { grafana, TOKEN } from '../support/publish.ts';
+import { TOKEN, useGrafana } from '../support/publish.ts';
 
-let standin: GrafanaStandin | undefined;
-afterEach(async () => {
-  await standin?.close();
-  standin = undefined;
-});
-async function setup(options: Parameters<typeof grafana>[0] = {}) {
-  const s = await grafana(options);
-  standin = s.g;
-  return s;
-}
+const setup = useGrafana();
 
 describe('connection and secrets', () => {
   it('sends the token as a Bearer header and never prints it, even with --debug', async () => {

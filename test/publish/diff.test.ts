@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatChanges, jsonDiff } from '../../src/publish/diff.ts';
 import { normalize } from '../../src/publish/normalize.ts';
-import type { GrafanaStandin } from '../support/grafana-standin.ts';
-import { grafana } from '../support/publish.ts';
+import { useGrafana } from '../support/publish.ts';
 
-let standin: GrafanaStandin | undefined;
-afterEach(async () => {
-  await standin?.close();
-  standin = undefined;
-});
+const setup = useGrafana();
 
 describe('jsonDiff', () => {
   it('lists changes path by path, in a stable order', () => {
@@ -32,8 +27,7 @@ describe('jsonDiff', () => {
 
 describe('diff', () => {
   it('shows the changes and follows git diff --exit-code: 0 equal, 1 different, 2 error', async () => {
-    const { g, run } = await grafana();
-    standin = g;
+    const { g, run } = await setup();
     const missing = await run(['diff', '--exit-code']);
     expect(missing).toMatchObject({ code: 1, stdout: 'aws-kinesis: not in Grafana yet\n  + (new dashboard)\n' });
     await run(['publish']);

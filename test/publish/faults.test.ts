@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GrafanaStandin } from '../support/grafana-standin.ts';
-import { grafana } from '../support/publish.ts';
+import { useGrafana } from '../support/publish.ts';
 
-let standin: GrafanaStandin | undefined;
-afterEach(async () => {
-  await standin?.close();
-  standin = undefined;
-});
-async function setup(options: Parameters<typeof grafana>[0] = {}) {
-  const s = await grafana(options);
-  standin = s.g;
-  return s;
-}
+const setup = useGrafana();
 const requestsTo = (g: GrafanaStandin, method: string, path: string) => g.requests.filter((r) => r.method === method && r.path === path).length;
 
 describe('faults', () => {

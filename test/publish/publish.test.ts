@@ -1,22 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serialize } from '../../src/serialize.ts';
 import { synth } from '../../src/synth.ts';
 import { tempDir } from '../support/cli.ts';
-import type { GrafanaStandin, JsonObject } from '../support/grafana-standin.ts';
-import { grafana } from '../support/publish.ts';
+import type { JsonObject } from '../support/grafana-standin.ts';
+import { useGrafana } from '../support/publish.ts';
 
-let standin: GrafanaStandin | undefined;
-afterEach(async () => {
-  await standin?.close();
-  standin = undefined;
-});
-async function setup(options: Parameters<typeof grafana>[0] = {}) {
-  const s = await grafana(options);
-  standin = s.g;
-  return s;
-}
+const setup = useGrafana();
 const generated = () => JSON.parse(serialize(synth())) as JsonObject;
 
 describe('publish (legacy API)', () => {
@@ -240,7 +231,6 @@ describe('the Kubernetes-style API', () => {
     const k8s = await setup({ k8s: { versions: ['v1beta1'] } });
     await k8s.run(['publish', '--api', 'legacy']);
     expect(k8s.g.requests.some((r) => r.path === '/api/dashboards/db')).toBe(true);
-    await k8s.g.close();
     const legacy = await setup();
     const r = await legacy.run(['publish', '--api', 'k8s']);
     expect(r.code).toBe(2);

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { startGrafanaStandin, type GrafanaStandin, type StandinOptions } from './grafana-standin.ts';
 import { cli, type CliResult } from './cli.ts';
 
@@ -10,4 +11,17 @@ export async function grafana(options: StandinOptions = {}) {
   const run = (args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> => cli(args, { env: { ...env, ...extraEnv } });
   const dashboardWrites = () => g.requests.filter((r) => r.method !== 'GET' && /dashboards/.test(r.path)).length;
   return { g, env, run, dashboardWrites };
+}
+
+/** For a test file: `setup(options)` starts a stand-in that is closed after each test. */
+export function useGrafana() {
+  const open: GrafanaStandin[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((g) => g.close()));
+  });
+  return async (options: StandinOptions = {}) => {
+    const s = await grafana(options);
+    open.push(s.g);
+    return s;
+  };
 }
