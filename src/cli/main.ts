@@ -1,3 +1,13 @@
+// The CLI's entry module: what bin/kinesis-dashboards.js loads, either the bundle built from this
+// file (dist/, see scripts/build.mjs) or this file itself through tsx. Importing it does no work.
 import { runCli } from './parser.ts';
 
-process.exitCode = await runCli(process.argv.slice(2));
+export { buildParser, runCli } from './parser.ts';
+// The library surface the bundle exposes too (the benchmarks drive synth/serialize in-process).
+export { serialize } from '../serialize.ts';
+export { synth } from '../synth.ts';
+
+/** Runs one command line in this process and sets its exit code. */
+export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
+  process.exitCode = await runCli(args);
+}
