@@ -16,20 +16,25 @@ import { getProfile, type ProfileSettings } from './profiles/index.ts';
 export const MANAGED_TAG = 'kinesis-dashboards';
 export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
 
+let seedRows: RowSpec[] | undefined;
+
 /** The seed's rows, then the opt-in rows the options switch on, in a fixed order. */
-function rowsFor(options: DashboardOptions): RowSpecInput[] {
+function rowsFor(options: DashboardOptions): RowSpec[] {
   const { rows } = options;
-  return [
-    ...kinesisRows,
+  // The seed's rows are constant data: validated once per process, not once per dashboard of a fleet.
+  seedRows ??= kinesisRows.map((r) => RowSpec.parse(r));
+  const optIn: RowSpecInput[] = [
     ...(rows.successRates ? successRateRows : []),
     ...(rows.recordOutcomes ? recordOutcomeRows : []),
     ...(rows.fanOut ? fanOutRows : []),
     ...(rows.shards ? shardRows(rows.shards === true ? DEFAULT_TOP_SHARDS : rows.shards.top) : []),
     ...(options.capacity ? capacityRows(options.capacity.retentionHours) : []),
   ];
+  return [...seedRows, ...optIn.map((r) => RowSpec.parse(r))];
 }
 
-function profileSettings(options: DashboardOptions): ProfileSettings {
+/** What the profile needs of the options; alert rules take the same (without the dashboard's variables). */
+export function profileSettings(options: DashboardOptions): ProfileSettings {
   return {
     periodSeconds: options.periodSeconds,
     ...(options.capacity?.shards ? { shards: options.capacity.shards } : {}),
@@ -52,9 +57,13 @@ function shardsVariable() {
  * Writing it (or publishing it) is someone else's job.
  */
 export function synth(input: DashboardOptionsInput = {}): dashboard.Dashboard {
-  const options = DashboardOptions.parse(input);
+  return synthOptions(DashboardOptions.parse(input));
+}
+
+/** `synth` for options already validated (the CLI validates while loading, to name the offending field). */
+export function synthOptions(options: DashboardOptions): dashboard.Dashboard {
   const profile = getProfile(options.profile, profileSettings(options));
-  const rows = rowsFor(options).map((r) => RowSpec.parse(r));
+  const rows = rowsFor(options);
   const tags = [...new Set([...BASE_TAGS, ...options.tags])];
   const variables = [...profile.variables(), ...(options.capacity && !options.capacity.shards ? [shardsVariable()] : [])];
 

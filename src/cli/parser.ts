@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { UsageError } from '../errors.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -19,6 +20,7 @@ export function buildParser(ctx: Context) {
     .command(publishCommand(ctx))
     .command(diffCommand(ctx))
     .command(previewCommand(ctx))
+    .command(alertsCommand(ctx))
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -51,6 +51,42 @@ export const StreamFilter = z.union(
   { error: 'a list of stream names, or a regular expression such as "^orders-.*"' },
 );
 
+/** Grafana's base address, for links: http(s), no query or fragment; a trailing "/" is dropped. */
+export const GrafanaUrl = z
+  .string()
+  .trim()
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'Grafana\'s address, e.g. https://grafana.example.com (http or https, no query, no credentials)')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+/** The Grafana folder of provisioned alert rules: one line, one folder (newer Grafana reads "a/b" there as nested folders). */
+export const AlertFolder = z
+  .string()
+  .trim()
+  .min(1, 'a folder title cannot be empty')
+  .max(200)
+  .refine((f) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(f), 'a folder title must be one line of printable text')
+  .refine((f) => !f.includes('/'), 'one folder, not a path: newer Grafana reads "/" in a provisioned folder as nested folders');
+
+/**
+ * Settings of `alerts` only (the dashboard ignores them). Command-line flags win over them.
+ */
+export const AlertOptions = z.strictObject({
+  /** Grafana's address: every alert links to the dashboard there, filtered to its stream. */
+  grafanaUrl: GrafanaUrl.optional(),
+  /** Grafana-managed rules (`--format grafana`): the uid of the Prometheus datasource they query. */
+  datasourceUid: z.string().regex(UID_PATTERN, 'a datasource uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)').optional(),
+  /** Grafana-managed rules: the folder they go in (default "Kinesis"). */
+  folder: AlertFolder.optional(),
+});
+export type AlertOptions = z.infer<typeof AlertOptions>;
+
 /** What one dashboard is: everything `synth` needs. */
 export const DashboardOptions = z.strictObject({
   profile: ProfileName.default('cloudwatch-exporter'),
@@ -67,6 +103,8 @@ export const DashboardOptions = z.strictObject({
    * streams: 60) and the cloudwatch profile's period for rates and stat values. Rates are the Sum ÷ this.
    */
   periodSeconds: PeriodSeconds.default(DEFAULT_PERIOD_SECONDS),
+  /** Settings of the alert rules made from this dashboard's options (`alerts`); the dashboard ignores them. */
+  alerts: AlertOptions.optional(),
 });
 export type DashboardOptions = z.infer<typeof DashboardOptions>;
 export type DashboardOptionsInput = z.input<typeof DashboardOptions>;

@@ -42,25 +42,46 @@ const overTime: Record<Statistic, string> = {
 /** Prometheus evaluates the whole range in one instant query: the stat panel shows that one value. */
 const STAT_REDUCER = 'lastNotNull';
 
+/** Seconds as a PromQL duration: 300 → "5m", 3600 → "1h", 90 → "90s". */
+export function promDuration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSettings = DEFAULT_PROFILE_SETTINGS): Profile {
   const { labels } = def;
   const groupLabels = [labels.stream, labels.region, labels.account].filter((l): l is string => !!l);
-  const matchers = [
-    `${labels.stream}=~"$stream"`,
-    ...(labels.region ? [`${labels.region}=~"$region"`] : []),
-    ...(labels.account ? [`${labels.account}=~"$account"`] : []),
-  ].join(', ');
+  // A dashboard about some streams: the variable lists only those, and "All" means those.
+  const filter = streamRegex(settings.streams, def.naming === 'lower');
+  /** Inside a PromQL string literal, backslashes are escapes: a regex's `\.` is written `\\.`. */
+  const inString = (regex: string) => regex.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const variables = settings.variables !== false;
+  // Dashboard queries filter by the variables (whose "All" carries the stream filter); plain PromQL
+  // (alert rules, settings.variables false) carries the stream filter itself, or no matcher at all.
+  const matchers: string[] = variables
+    ? [
+        `${labels.stream}=~"$stream"`,
+        ...(labels.region ? [`${labels.region}=~"$region"`] : []),
+        ...(labels.account ? [`${labels.account}=~"$account"`] : []),
+      ]
+    : filter
+      ? [`${labels.stream}=~"${inString(filter)}"`]
+      : [];
   const ds = datasourceRef('prometheus');
 
   /**
    * Exporters publish shard-level metrics under the stream-level names (IncomingBytes, …), told apart only
    * by the shard label: shard queries require it, and stream queries exclude it once shard metrics exist.
    */
-  function selectorMatchers(groupBy: QuerySpec['groupBy']): string {
-    if (groupBy === 'shard') return `${matchers}, ${labels.shard}!=""`;
-    if ((groupBy === 'stream' || groupBy === 'total') && settings.shardLevelMetrics) return `${matchers}, ${labels.shard}=""`;
+  function selectorMatchers(groupBy: QuerySpec['groupBy']): string[] {
+    if (groupBy === 'shard') return [...matchers, `${labels.shard}!=""`];
+    if ((groupBy === 'stream' || groupBy === 'total') && settings.shardLevelMetrics) return [...matchers, `${labels.shard}=""`];
     return matchers;
   }
+
+  /** A selector: the series name and its matchers (none: the bare name). */
+  const selector = (name: string, sel: string[]) => (sel.length ? `${name}{${sel.join(', ')}}` : name);
 
   function byLabels(groupBy: QuerySpec['groupBy']): string {
     const inner = groupBy === 'consumer' ? [labels.consumer] : groupBy === 'shard' ? [labels.shard] : [];
@@ -85,8 +106,8 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
     const r = reading(metricId, statistic);
     const by = byLabels(spec.groupBy);
     const sel = selectorMatchers(spec.groupBy);
-    const windowed = (name: string, fn: string) =>
-      spec.window === 'range' ? `${fn}(${name}{${sel}}[$__range])` : `${name}{${sel}}`;
+    const range = spec.rangeSeconds === undefined ? '$__range' : promDuration(spec.rangeSeconds);
+    const windowed = (name: string, fn: string) => (spec.window === 'range' ? `${fn}(${selector(name, sel)}[${range}])` : selector(name, sel));
 
     if (r.kind === 'series') {
       const v = windowed(r.name, overTime[statistic]);
@@ -115,6 +136,9 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
    * `$shards` variable, the same for every stream.
    */
   function capacity(perShard: number): string {
+    if (!settings.shards && !variables) {
+      throw new ProfileError(`profile ${def.id}: capacity outside a dashboard needs the shard count of each stream (capacity.shards): there is no $${SHARDS_VARIABLE} variable`);
+    }
     if (!settings.shards) return `($${SHARDS_VARIABLE} * ${perShard})`;
     // Metric streams lowercase the stream label's values (see definitions.ts), so the map's keys must match.
     const value = (name: string) => (def.naming === 'lower' ? name.toLowerCase() : name);
@@ -155,11 +179,6 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
   function labelValues(label: string, filters: string[]): string {
     return filters.length ? `label_values(${anchor}{${filters.join(', ')}}, ${label})` : `label_values(${anchor}, ${label})`;
   }
-
-  // A dashboard about some streams: the variable lists only those, and "All" means those.
-  const filter = streamRegex(settings.streams, def.naming === 'lower');
-  /** Inside a PromQL string literal, backslashes are escapes: a regex's `\.` is written `\\.`. */
-  const inString = (regex: string) => regex.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
   function queryVariable(name: string, label: string, query: string, allValue = '.*') {
     return new dashboard.QueryVariableBuilder(name)
@@ -214,6 +233,7 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
       return vars;
     },
     target,
+    expr,
     // PromQL says everything in one expression.
     targets: (spec, refId) => [target(spec, refId)],
     // The instant query already reduced the range (overTime) and the streams (across): one value per query.

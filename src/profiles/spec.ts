@@ -27,6 +27,10 @@ export function checkSpec(spec: QuerySpec): MetricEntry {
     }
     if (d.level !== m.level) throw new ProfileError(`${m.id} ÷ ${d.id}: a ratio needs two metrics of the same level (${m.level} vs ${d.level})`);
   }
+  if (spec.rangeSeconds !== undefined) {
+    if (spec.window !== 'range') throw new ProfileError(`${m.id}: rangeSeconds sets the window of a "range" read; this spec reads "series"`);
+    if (!Number.isInteger(spec.rangeSeconds) || spec.rangeSeconds <= 0) throw new ProfileError(`${m.id}: rangeSeconds must be a whole number of seconds above 0, got ${spec.rangeSeconds}`);
+  }
   if (spec.perSecond && spec.statistic !== 'Sum') {
     throw new ProfileError(`${m.metricName} ${spec.statistic} is not a total per period: only a Sum divides into a per-second rate`);
   }

@@ -33,6 +33,11 @@ export interface QuerySpec {
   limitOf?: number;
   /** Only the n highest series (the hottest shards). */
   top?: number;
+  /**
+   * With window "range": reduce this many seconds back from the evaluation time instead of the dashboard's
+   * time range (`$__range`); e.g. 300 for an alert rule's five-minute window. Prometheus profiles only.
+   */
+  rangeSeconds?: number;
 }
 
 /** Template variables the dashboard offers; a profile declares which it has. */
@@ -62,6 +67,12 @@ export interface ProfileSettings {
    * over the stream label's values. The stream variable offers only these, and "All" means these.
    */
   streams?: { names: readonly string[] } | { regex: string };
+  /**
+   * Queries filter by the dashboard's variables (`$stream`, `$region`, `$account`); the default (true).
+   * False: plain PromQL that runs outside Grafana (alert rules): selectors keep only the `streams` filter
+   * and the shard-label matcher, and capacity needs `shards` (there is no `$shards` variable).
+   */
+  variables?: boolean;
 }
 
 export interface Profile {
@@ -85,6 +96,11 @@ export interface Profile {
   stat(spec: QuerySpec): StatReduction;
   /** Every series name the profile reads for a catalog metric and statistic (validation, test data). */
   seriesNames(metric: string, statistic: Statistic): string[];
+  /**
+   * PromQL profiles only: the expression `target` puts in the query, for alert rules built from the same
+   * specs as the panels. Throws ProfileError when the profile cannot express the spec.
+   */
+  expr?(spec: QuerySpec): string;
 }
 
 /** A profile for the given dashboard settings. */

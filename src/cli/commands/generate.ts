@@ -6,7 +6,7 @@ import { toSharingFormat } from '../../export/sharing.ts';
 import { getProfile } from '../../profiles/index.ts';
 import { DEFAULT_PROVISIONING_PATH, provisioningFiles, provisioningFromFlags, writeProvisioning, type ProvisioningFlags } from '../../provisioning.ts';
 import { serialize } from '../../serialize.ts';
-import { synth } from '../../synth.ts';
+import { synthOptions } from '../../synth.ts';
 import { ensureDir, writeAtomic } from '../../write.ts';
 import type { Context } from '../context.ts';
 
@@ -59,7 +59,7 @@ export function generateCommand(ctx: Context): CommandModule<object, DashboardFl
       }
       // Every dashboard is made before any is written: an error leaves no half-written fleet.
       const made = dashboards.map(({ options }) => {
-        const json = serialize(synth(options));
+        const json = serialize(synthOptions(options));
         // The import form goes to its own file (<uid>.import.json): it never replaces the plain <uid>.json, which publish and provisioning need.
         const output = format === 'import' ? serialize(toSharingFormat(JSON.parse(json), getProfile(options.profile))) : json;
         return { uid: options.uid, json, output, name: format === 'import' ? `${options.uid}.import.json` : `${options.uid}.json` };

@@ -6,7 +6,7 @@ import { UID_PATTERN } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { comparePanels, layoutItems, previewSvg } from '../../preview.ts';
 import { serialize } from '../../serialize.ts';
-import { synth } from '../../synth.ts';
+import { synthOptions } from '../../synth.ts';
 import { ensureDir, writeAtomic } from '../../write.ts';
 import type { Context } from '../context.ts';
 import { dashboardOptions, type DashboardFlags } from './generate.ts';
@@ -53,7 +53,7 @@ export function previewCommand(ctx: Context): CommandModule<object, PreviewFlags
       const dashboard = argv.file
         ? await readDashboardJson(ctx, argv.file, '--file')
         : // exactly what generate writes
-          (JSON.parse(serialize(synth((await loadDashboardOptions(ctx, argv)).options))) as Record<string, unknown>);
+          (JSON.parse(serialize(synthOptions((await loadDashboardOptions(ctx, argv)).options))) as Record<string, unknown>);
       const against = argv.diff ? await readDashboardJson(ctx, argv.diff, '--diff') : undefined;
       const svg = previewSvg(dashboard, { against });
       if (argv.stdout) {

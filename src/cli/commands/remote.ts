@@ -9,7 +9,7 @@ import { splitFolderPath } from '../../grafana/folders.ts';
 import { prepareForPublish } from '../../publish/prepare.ts';
 import type { Publication } from '../../publish/publisher.ts';
 import { serialize } from '../../serialize.ts';
-import { synth } from '../../synth.ts';
+import { synthOptions } from '../../synth.ts';
 import type { Context } from '../context.ts';
 import { dashboardOptions, type DashboardFlags } from './generate.ts';
 
@@ -95,7 +95,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const { dashboards, file } = await loadPlan(ctx, flags);
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
   const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => ({
-    dashboard: prepareForPublish(JSON.parse(serialize(synth(d.options))), `dashboard ${d.options.uid}`),
+    dashboard: prepareForPublish(JSON.parse(serialize(synthOptions(d.options))), `dashboard ${d.options.uid}`),
     ...(folder ? { folder } : {}),
   });
 

@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { capacityRows } from '../../panels/capacity.ts';
+import { RowSpec, type PanelSpec, type SignalSpec } from '../../panels/spec.ts';
+import { DEFAULT_RETENTION_HOURS, SHARD_LIMIT_TEXT, SHARD_LIMITS, type ShardLimit } from '../capacity.ts';
+import { metric } from '../catalog/index.ts';
+import type { DashboardOptions } from '../config/schema.ts';
+import { UsageError } from '../errors.ts';
+import { getProfile, ProfileError, prometheusProfileNames, type Profile, type ProfileSettings, type QuerySpec } from '../profiles/index.ts';
+import { profileSettings } from '../synth.ts';
+
+/*
+ * The alert rules as data, from the same sources as the dashboard: catalog metrics, the capacity module's
+ * limits and settings, the capacity panels' own specs, and the profile that writes the panels' PromQL
+ * (with `variables: false`, so the selectors carry no Grafana variables). Nothing here spells PromQL:
+ * a rule is a QuerySpec and a threshold, and the formats (prometheus.ts, grafana.ts) compare the
+ * profile's expression with the threshold. So the dashboard's red line and the alert cannot disagree.
+ */
+
+/** Iterator age at which records are about to expire unread: the critical alert (the warning is the dashboard's line, half the retention). */
+export const ITERATOR_AGE_CRITICAL_FRACTION = 0.9;
+
+/** Write utilisation (of shards × the per-shard write limits) that warns before writes are throttled at 100%. */
+export const WRITE_UTILISATION_ALERT_FRACTION = 0.8;
+
+/**
+ * Throttling and failed records are "sustained" when they recur in every window of this many seconds for
+ * SUSTAINED_FOR. CloudWatch publishes one 60 s period at a time, exporters deliver it late and sometimes skip
+ * one: over a five-minute window a single quiet or missing period does not reset the alert. A one-off blip
+ * keeps the expression true for one window at most, so `for` is longer than the window: a blip never fires,
+ * even when evaluations fall exactly on sample times (Prometheus 2 ranges include their start).
+ */
+export const SUSTAINED_WINDOW_SECONDS = 300;
+export const SUSTAINED_FOR = '10m';
+
+/** Why the cloudwatch profile makes no rules (it queries Grafana's CloudWatch datasource, not Prometheus). */
+export const NOT_PROMQL =
+  `alert rules are PromQL, and this profile reads CloudWatch through Grafana's CloudWatch datasource: ` +
+  `use a Prometheus profile (${prometheusProfileNames().join(', ')}), or CloudWatch alarms on these metrics`;
+
+export type Severity = 'warning' | 'critical';
+
+/** How a rule's value reads in its messages. */
+export type ValueKind = 'milliseconds' | 'fraction' | 'count';
+
+export interface AlertRule {
+  /** The alert's name: Prometheus `alert` (the alertname label); Grafana titles it "[group] name". */
+  name: string;
+  /** Short and stable: part of the Grafana rule uid. */
+  key: string;
+  severity: Severity;
+  /** How long the condition must hold before the alert fires, as a Prometheus duration. */
+  for: string;
+  /** What is compared, per stream: the profile turns it into the query. */
+  spec: QuerySpec;
+  /** The alert fires for each stream whose value is above this, in the spec's unit. */
+  threshold: number;
+  value: ValueKind;
+  /** One line each; `{stream}` and `{value}` are filled in by the format (Prometheus or Grafana templates). */
+  summary: string;
+  description: string;
+}
+
+export interface AlertPlan {
+  /** The dashboard's uid: the rule group's name and the file's. */
+  uid: string;
+  profile: Profile;
+  rules: AlertRule[];
+  /** Things the user should know, e.g. which rules were left out and why (printed, and comments in the file). */
+  notes: string[];
+  retentionHours: number;
+}
+
+/**
+ * The dashboard's profile settings (as src/synth.ts derives them) with the variables off: the dashboard's
+ * queries as plain PromQL. test/alerts/rules.test.ts checks every rule against the dashboard's own query.
+ */
+export function alertProfileSettings(options: DashboardOptions): ProfileSettings {
+  // The dashboard's settings exactly, less Grafana's variables: the same queries, as plain PromQL.
+  return { ...profileSettings(options), variables: false };
+}
+
+/** A per-stream time series spec for a capacity panel's signal, as panels/build.ts resolves it. */
+function panelSignalSpec(panel: PanelSpec, s: SignalSpec): QuerySpec {
+  const m = metric(s.metric);
+  if (m.level !== 'stream') throw new Error(`panel "${panel.title}": ${m.id} is not a stream-level metric`);
+  return {
+    metric: m.id,
+    statistic: s.statistic ?? m.defaultStatistic,
+    groupBy: 'stream',
+    across: panel.across,
+    window: 'series',
+    ...(s.perSecond || s.utilisationOf ? { perSecond: true } : {}),
+    ...(s.utilisationOf ? { utilisationOf: SHARD_LIMITS[s.utilisationOf] } : {}),
+  };
+}
+
+/** The capacity row's panels, as the dashboard draws them for this retention. */
+function capacityPanels(retentionHours: number): PanelSpec[] {
+  return capacityRows(retentionHours).flatMap((r) => RowSpec.parse(r).panels);
+}
+
+/** The dashboard's "Iterator Age vs Retention" panel: its spec and its red line. */
+function iteratorAgeLine(retentionHours: number): { spec: QuerySpec; threshold: number } {
+  for (const panel of capacityPanels(retentionHours)) {
+    const s = panel.signals.find((x) => x.metric === 'GetRecords.IteratorAgeMilliseconds');
+    if (s && panel.threshold !== undefined) return { spec: panelSignalSpec(panel, s), threshold: panel.threshold };
+  }
+  throw new Error('the capacity row has no iterator age panel with a threshold: panels/capacity.ts changed, update src/alerts/rules.ts');
+}
+
+/** The dashboard's write-utilisation series for one limit. */
+function utilisationSpec(limit: ShardLimit): QuerySpec {
+  for (const panel of capacityPanels(DEFAULT_RETENTION_HOURS)) {
+    const s = panel.signals.find((x) => x.utilisationOf === limit);
+    if (s) return panelSignalSpec(panel, s);
+  }
+  throw new Error(`the capacity row has no ${limit} utilisation panel: panels/capacity.ts changed, update src/alerts/rules.ts`);
+}
+
+/** A stream-level metric read over the sustained window, with the catalog's default statistic (the dashboard's). */
+function sustained(metricId: string, across: QuerySpec['across']): QuerySpec {
+  return { metric: metricId, statistic: metric(metricId).defaultStatistic, groupBy: 'stream', across, window: 'range', rangeSeconds: SUSTAINED_WINDOW_SECONDS };
+}
+
+/** A fraction for messages: 0.9 → "90%". */
+const percent = (f: number) => `${Math.round(f * 1000) / 10}%`;
+
+/** Hours for messages: "24 h", "21.6 h". */
+const hours = (ms: number) => `${Number((ms / 3_600_000).toFixed(2))} h`;
+
+/** The rules for one dashboard's options; UsageError when its profile cannot make them. */
+export function alertPlan(options: DashboardOptions): AlertPlan {
+  if (!prometheusProfileNames().includes(options.profile)) {
+    throw new UsageError(`dashboard ${options.uid}: profile ${options.profile}: ${NOT_PROMQL}`);
+  }
+  const profile = getProfile(options.profile, alertProfileSettings(options));
+  const retentionHours = options.capacity?.retentionHours ?? DEFAULT_RETENTION_HOURS;
+  const line = iteratorAgeLine(retentionHours);
+  // A whole number of milliseconds, as the metric is.
+  const criticalMs = Math.round(retentionHours * 3_600_000 * ITERATOR_AGE_CRITICAL_FRACTION);
+  const retention = `the ${retentionHours} h retention (capacity.retentionHours)`;
+  const period = `${options.periodSeconds} s`;
+  const windowText = `${SUSTAINED_WINDOW_SECONDS / 60} minutes`;
+  const sustainedText = `in every ${SUSTAINED_WINDOW_SECONDS / 60}-minute window for ${SUSTAINED_FOR.replace(/m$/, '')} minutes`;
+
+  const rules: AlertRule[] = [
+    {
+      name: 'KinesisIteratorAgeHigh',
+      key: 'iterator-age-warn',
+      severity: 'warning',
+      // Iterator age is accumulated lag: it does not jump to hours by noise, but a consumer starting at
+      // TRIM_HORIZON reports the oldest record's age until it catches up. 15 minutes lets that pass and
+      // still leaves most of the other half of the retention to act.
+      for: '15m',
+      spec: line.spec,
+      threshold: line.threshold,
+      value: 'milliseconds',
+      summary: 'Kinesis stream {stream}: consumers are {value} behind, past half the retention',
+      description:
+        `The oldest record GetRecords returned on {stream} is {value} old (GetRecords.IteratorAgeMilliseconds, Maximum), ` +
+        `above ${hours(line.threshold)}: half of ${retention}${options.capacity ? ", the red line of the dashboard's Iterator Age vs Retention panel" : ''}. ` +
+        `Records older than ${retentionHours} h expire unread: ` +
+        'speed up or scale out the consumers, or extend the retention.',
+    },
+    {
+      name: 'KinesisIteratorAgeCritical',
+      key: 'iterator-age-crit',
+      severity: 'critical',
+      // At 90% at least 10% of the retention (2.4 h for 24 h) is left: 10 minutes of confirmation costs little of it.
+      for: '10m',
+      spec: line.spec,
+      threshold: criticalMs,
+      value: 'milliseconds',
+      summary: 'Kinesis stream {stream}: consumers are {value} behind, records are about to expire unread',
+      description:
+        `The oldest record GetRecords returned on {stream} is {value} old (GetRecords.IteratorAgeMilliseconds, Maximum), ` +
+        `above ${hours(criticalMs)}: ${percent(ITERATOR_AGE_CRITICAL_FRACTION)} of ${retention}. Records older than ${retentionHours} h expire before they are read.`,
+    },
+    {
+      name: 'KinesisWriteThrottled',
+      key: 'write-throttled',
+      severity: 'warning',
+      for: SUSTAINED_FOR,
+      spec: sustained('WriteProvisionedThroughputExceeded', 'avg'),
+      threshold: 0,
+      value: 'fraction',
+      summary: 'Kinesis stream {stream}: {value} of writes throttled',
+      description:
+        `{value} of the records written to {stream} with PutRecord and PutRecords over the last ${windowText} were rejected because the stream was over ` +
+        `its write throughput (WriteProvisionedThroughputExceeded, Average), throttled ${sustainedText}. ` +
+        `Add shards (${SHARD_LIMIT_TEXT.writeBytes}, ${SHARD_LIMIT_TEXT.writeRecords}) or spread the partition keys.`,
+    },
+    {
+      name: 'KinesisReadThrottled',
+      key: 'read-throttled',
+      severity: 'warning',
+      for: SUSTAINED_FOR,
+      spec: sustained('ReadProvisionedThroughputExceeded', 'avg'),
+      threshold: 0,
+      value: 'fraction',
+      summary: 'Kinesis stream {stream}: {value} of GetRecords calls throttled',
+      description:
+        `{value} of the GetRecords calls on {stream} over the last ${windowText} were throttled because the stream was over its read throughput ` +
+        `(ReadProvisionedThroughputExceeded, Average), throttled ${sustainedText}. Shared-throughput consumers split ${SHARD_LIMIT_TEXT.readBytes} ` +
+        'and 5 calls per second per shard: fewer consumers, longer polling intervals, enhanced fan-out or more shards.',
+    },
+    {
+      name: 'KinesisPutRecordsFailedRecords',
+      key: 'failed-records',
+      severity: 'warning',
+      for: SUSTAINED_FOR,
+      spec: sustained('PutRecords.FailedRecords', 'sum'),
+      threshold: 0,
+      value: 'count',
+      summary: 'Kinesis stream {stream}: PutRecords records failing',
+      description:
+        `PutRecords calls on {stream} had records rejected by internal Kinesis failures: {value} per ${period} period on average over the last ${windowText} ` +
+        `(PutRecords.FailedRecords, Sum), failing ${sustainedText}. Producers must retry the failed records of each response, or that data is lost.`,
+    },
+  ];
+
+  const notes: string[] = [];
+  if (options.capacity?.shards) {
+    for (const [limit, name, key, what] of [
+      ['writeBytes', 'KinesisWriteBytesUtilisationHigh', 'write-bytes-util', 'Bytes'],
+      ['writeRecords', 'KinesisWriteRecordsUtilisationHigh', 'write-records-util', 'Records'],
+    ] as const) {
+      rules.push({
+        name,
+        key,
+        severity: 'warning',
+        // Capacity planning, not an outage: 10 minutes of every period above the line, so bursts do not page.
+        for: '10m',
+        spec: utilisationSpec(limit),
+        threshold: WRITE_UTILISATION_ALERT_FRACTION,
+        value: 'fraction',
+        summary: `Kinesis stream {stream}: writes at {value} of its ${what.toLowerCase()} limit`,
+        description:
+          `${what} written per second to {stream} are {value} of its write limit: shards × ${SHARD_LIMIT_TEXT[limit]}, with the shard count from capacity.shards ` +
+          `(streams without one have no such rule). Above ${percent(WRITE_UTILISATION_ALERT_FRACTION)} for 10 minutes; past 100% writes are throttled. Add shards, and update capacity.shards.`,
+      });
+    }
+  } else {
+    notes.push('no write-utilisation rules: they need the shard count of each stream (capacity.shards); the dashboard\'s shards variable does not exist outside Grafana');
+  }
+
+  // Every expression is made now: a spec the profile cannot express fails before anything is written.
+  for (const r of rules) {
+    try {
+      profile.expr!(r.spec);
+    } catch (e) {
+      if (e instanceof ProfileError) throw new UsageError(`dashboard ${options.uid}: ${r.name}: ${e.message}`);
+      throw e;
+    }
+  }
+  return { uid: options.uid, profile, rules, notes, retentionHours };
+}
+
+/** The stream in messages: its label, and its region where the profile has one. */
+export function streamTemplate(profile: Profile): string {
+  const { stream, region } = profile.labels;
+  return region ? `{{ $labels.${stream} }} ({{ $labels.${region} }})` : `{{ $labels.${stream} }}`;
+}
+
+/**
+ * The dashboard in Grafana, filtered to the alert's stream (and region, account): `<url>/d/<uid>?var-stream=…`.
+ * Label values go through `urlquery`, a Go template function both Prometheus and Grafana have.
+ */
+export function dashboardUrlTemplate(grafanaUrl: string, uid: string, profile: Profile): string {
+  const { stream, region, account } = profile.labels;
+  const vars = [
+    ['stream', stream],
+    ...(region ? [['region', region]] : []),
+    ...(account ? [['account', account]] : []),
+  ];
+  return `${grafanaUrl}/d/${uid}?${vars.map(([v, l]) => `var-${v}={{ $labels.${l} | urlquery }}`).join('&')}`;
+}
+
+/** A short stable digest, for identifiers derived from a uid. */
+export function digest(text: string, length: number): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/** The rule's expression: the profile's query for the spec, compared with the threshold. */
+export function ruleExpr(plan: AlertPlan, rule: AlertRule): string {
+  return `(${plan.profile.expr!(rule.spec)}) > ${rule.threshold}`;
+}

@@ -1,0 +1,318 @@
+import { SHARD_LIMITS } from '../../src/capacity.ts';
+import { metric, type Statistic } from '../../src/catalog/index.ts';
+import type { DashboardOptionsInput } from '../../src/config/schema.ts';
+import { getProfile, ProfileError } from '../../src/profiles/index.ts';
+
+/**
+ * Synthetic Kinesis metrics for the alert proof: streams built to break each alert rule, streams that come
+ * close without breaking any, and streams a rule must not see (outside the dashboard's stream filter, or
+ * without a shard count). Stored as each exporter profile stores them (series names from
+ * `profile.seriesNames`, labels from `profile.labels`), ending at a given time, so a live Prometheus
+ * evaluates its rules on them.
+ *
+ * Pure and deterministic for the same arguments. Only the metrics the rules read are written (with every
+ * statistic the profile stores for them), one sample per 60 s period.
+ */
+
+export const ACCOUNT_A = '111122223333';
+export const ACCOUNT_B = '444455556666';
+
+/** The retention the proof's config declares (capacity.retentionHours): 48 h, not the default, so it shows. */
+export const PROOF_RETENTION_HOURS = 48;
+const RETENTION_MS = PROOF_RETENTION_HOURS * 3_600_000;
+
+/** What a stream does in one period; every series derives from it. */
+interface Period {
+  /** Bytes and records written (IncomingBytes / IncomingRecords Sum). */
+  bytes: number;
+  records: number;
+  /** GetRecords.IteratorAgeMilliseconds Maximum. */
+  iteratorAgeMs: number;
+  /** Fraction of attempted records write-throttled, of GetRecords calls read-throttled. */
+  writeThrottled: number;
+  readThrottled: number;
+  /** PutRecords.FailedRecords Sum. */
+  failedRecords: number;
+}
+
+interface StreamModel {
+  name: string;
+  region: string;
+  account: string;
+  /** Why the stream is in the data. */
+  role: string;
+  /** The alerts (alertname) that must fire for this stream, and no others. */
+  breaks: readonly string[];
+  /** Period i of n (0 … n): the stream's activity. */
+  period(i: number, n: number): Period;
+}
+
+const PERIOD_SECONDS = 60;
+/** Bytes (or records) per 60 s period at `fraction` of `shards` × a per-second limit. */
+const atUtilisation = (fraction: number, shards: number, perSecond: number) => fraction * shards * perSecond * PERIOD_SECONDS;
+
+const calm: Period = { bytes: 3_072_000, records: 6000, iteratorAgeMs: 800, writeThrottled: 0, readThrottled: 0, failedRecords: 0 };
+
+/** Shard counts the proof's config gives (capacity.shards); every other stream has none. */
+export const PROOF_SHARDS: Readonly<Record<string, number>> = { orders: 4, 'Hot-Writes': 2, 'hot-records': 1, 'near-miss': 1 };
+
+export const ALERT_STREAMS: readonly StreamModel[] = [
+  {
+    name: 'orders',
+    region: 'us-east-1',
+    account: ACCOUNT_A,
+    role: 'healthy, with a shard count: 25% of its byte limit, 20% of its record limit',
+    breaks: [],
+    period: () => ({ ...calm, bytes: atUtilisation(0.25, 4, SHARD_LIMITS.writeBytes), records: atUtilisation(0.2, 4, SHARD_LIMITS.writeRecords) }),
+  },
+  {
+    name: 'Clicks-Stream',
+    region: 'us-east-1',
+    account: ACCOUNT_B,
+    role: 'no shard count: writes 150% of one shard\'s byte limit, and no utilisation rule may judge it',
+    breaks: [],
+    period: () => ({ ...calm, bytes: atUtilisation(1.5, 1, SHARD_LIMITS.writeBytes), records: atUtilisation(1.5, 1, SHARD_LIMITS.writeRecords) }),
+  },
+  {
+    name: 'lagging',
+    region: 'eu-west-1',
+    account: ACCOUNT_A,
+    role: 'iterator age at 60% of the retention: the warning, not the critical',
+    breaks: ['KinesisIteratorAgeHigh'],
+    period: () => ({ ...calm, iteratorAgeMs: 0.6 * RETENTION_MS }),
+  },
+  {
+    name: 'expiring',
+    region: 'eu-west-1',
+    account: ACCOUNT_B,
+    role: 'iterator age at 95% of the retention: warning and critical',
+    breaks: ['KinesisIteratorAgeHigh', 'KinesisIteratorAgeCritical'],
+    period: () => ({ ...calm, iteratorAgeMs: 0.95 * RETENTION_MS }),
+  },
+  {
+    name: 'write-throttled',
+    region: 'us-east-1',
+    account: ACCOUNT_A,
+    role: '10% of records write-throttled in every period',
+    breaks: ['KinesisWriteThrottled'],
+    period: () => ({ ...calm, writeThrottled: 0.1 }),
+  },
+  {
+    name: 'read-throttled',
+    region: 'us-west-2',
+    account: ACCOUNT_A,
+    role: '5% of GetRecords calls read-throttled in every period',
+    breaks: ['KinesisReadThrottled'],
+    period: () => ({ ...calm, readThrottled: 0.05 }),
+  },
+  {
+    name: 'failing-puts',
+    region: 'eu-west-1',
+    account: ACCOUNT_A,
+    role: '4 PutRecords records failed in every period',
+    breaks: ['KinesisPutRecordsFailedRecords'],
+    period: () => ({ ...calm, failedRecords: 4 }),
+  },
+  {
+    name: 'Hot-Writes',
+    region: 'us-east-1',
+    account: ACCOUNT_B,
+    role: 'mixed case; 2 shards, writes at 85% of the byte limit (records at 30%)',
+    breaks: ['KinesisWriteBytesUtilisationHigh'],
+    period: () => ({ ...calm, bytes: atUtilisation(0.85, 2, SHARD_LIMITS.writeBytes), records: atUtilisation(0.3, 2, SHARD_LIMITS.writeRecords) }),
+  },
+  {
+    name: 'hot-records',
+    region: 'us-west-2',
+    account: ACCOUNT_B,
+    role: '1 shard, small records at 90% of the record limit (bytes at 10%)',
+    breaks: ['KinesisWriteRecordsUtilisationHigh'],
+    period: () => ({ ...calm, bytes: atUtilisation(0.1, 1, SHARD_LIMITS.writeBytes), records: atUtilisation(0.9, 1, SHARD_LIMITS.writeRecords) }),
+  },
+  {
+    name: 'near-miss',
+    region: 'us-west-2',
+    account: ACCOUNT_A,
+    role: 'just below every threshold: iterator age 49% of the retention, 79% of both write limits',
+    breaks: [],
+    period: () => ({
+      ...calm,
+      iteratorAgeMs: 0.49 * RETENTION_MS,
+      bytes: atUtilisation(0.79, 1, SHARD_LIMITS.writeBytes),
+      records: atUtilisation(0.79, 1, SHARD_LIMITS.writeRecords),
+    }),
+  },
+  {
+    name: 'recovered',
+    region: 'eu-west-1',
+    account: ACCOUNT_B,
+    role: 'broke every rule until 30 minutes before the end, healthy since',
+    breaks: [],
+    period: (i, n) =>
+      i <= n - 30 ? { ...calm, iteratorAgeMs: 0.95 * RETENTION_MS, writeThrottled: 0.2, readThrottled: 0.2, failedRecords: 9 } : calm,
+  },
+  {
+    name: 'ignored-lagging',
+    region: 'eu-west-1',
+    account: ACCOUNT_A,
+    role: 'outside the dashboard\'s stream filter: iterator age at 95% and throttled, and no rule may see it',
+    breaks: [],
+    period: () => ({ ...calm, iteratorAgeMs: 0.95 * RETENTION_MS, writeThrottled: 0.5 }),
+  },
+];
+
+/** The proof's dashboard options: every stream but the ignored one, the shard counts, a 48 h retention. */
+export function proofOptions(profile: string): DashboardOptionsInput {
+  return {
+    profile,
+    uid: 'kinesis-alert-proof',
+    title: 'Kinesis alert proof',
+    streams: ALERT_STREAMS.filter((s) => s.name !== 'ignored-lagging').map((s) => s.name),
+    capacity: { shards: { ...PROOF_SHARDS }, retentionHours: PROOF_RETENTION_HOURS },
+    alerts: { grafanaUrl: 'https://grafana.example.com' },
+  };
+}
+
+/** A CloudWatch period summary: what every statistic derives from. */
+interface Summary {
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+const CALLS = 100;
+
+/** The summary of each metric the rules read, for one period. */
+const SUMMARIES: Readonly<Record<string, (p: Period) => Summary>> = {
+  IncomingBytes: (p) => ({ sum: p.bytes, count: CALLS, min: 1, max: (2 * p.bytes) / CALLS }),
+  IncomingRecords: (p) => ({ sum: p.records, count: CALLS, min: 1, max: (2 * p.records) / CALLS }),
+  'GetRecords.IteratorAgeMilliseconds': (p) => ({ sum: (p.iteratorAgeMs / 2) * CALLS, count: CALLS, min: 0, max: p.iteratorAgeMs }),
+  // 0/1 per record (of 1000 attempted) or per call (of 100).
+  WriteProvisionedThroughputExceeded: (p) => ({ sum: p.writeThrottled * 1000, count: 1000, min: 0, max: p.writeThrottled > 0 ? 1 : 0 }),
+  ReadProvisionedThroughputExceeded: (p) => ({ sum: p.readThrottled * CALLS, count: CALLS, min: 0, max: p.readThrottled > 0 ? 1 : 0 }),
+  'PutRecords.FailedRecords': (p) => ({ sum: p.failedRecords, count: 10, min: 0, max: p.failedRecords }),
+};
+export const ALERT_METRICS: readonly string[] = Object.keys(SUMMARIES);
+
+function statisticValue(s: Summary, statistic: Statistic): number {
+  switch (statistic) {
+    case 'Sum':
+      return s.sum;
+    case 'SampleCount':
+      return s.count;
+    case 'Minimum':
+      return s.min;
+    case 'Maximum':
+      return s.max;
+    case 'Average':
+      return s.sum / s.count;
+  }
+}
+
+/** Labels the exporters add besides stream, region and account (rules must aggregate them away), and how they spell stream names. */
+const QUIRKS: Readonly<Record<string, { lowercase: boolean; extra: (s: StreamModel) => Record<string, string> }>> = {
+  'cloudwatch-exporter': { lowercase: false, extra: () => ({ job: 'cloudwatch', instance: 'cloudwatch-exporter:9106' }) },
+  yace: { lowercase: false, extra: (s) => ({ job: 'yace', instance: 'yace:5000', name: `arn:aws:kinesis:${s.region}:${s.account}:stream/${s.name}` }) },
+  'logzio-metric-streams': { lowercase: true, extra: () => ({ job: 'metric-streams' }) },
+};
+
+export interface AlertStream {
+  name: string;
+  role: string;
+  breaks: readonly string[];
+  /** The stream label's value as this profile stores it. */
+  labelValue: string;
+  /** The labels an alert on this stream carries besides alertname and severity: stream, region, account as the profile has them. */
+  alertLabels: Readonly<Record<string, string>>;
+  /** Every label on the stream's series. */
+  labels: Readonly<Record<string, string>>;
+}
+
+export interface SyntheticAlertData {
+  profile: string;
+  start: number;
+  end: number;
+  streams: readonly AlertStream[];
+  openmetrics: string;
+  sampleCount: number;
+}
+
+const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const labelText = (labels: Readonly<Record<string, string>>) =>
+  Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${escape(labels[k]!)}"`)
+    .join(',');
+
+/**
+ * The data for one profile: `minutes` + 1 samples per series, the last at `end` (unix seconds, a multiple of 60).
+ * `forState`: rules (name, severity) to write ALERTS_FOR_STATE for, for every stream (see the proof test).
+ */
+export function syntheticAlertData(profileName: string, options: { end: number; minutes?: number; forState?: readonly { name: string; severity: string }[] }): SyntheticAlertData {
+  const { end } = options;
+  const n = options.minutes ?? 120;
+  if (end % PERIOD_SECONDS !== 0) throw new Error(`end must be a multiple of ${PERIOD_SECONDS} s, got ${end}`);
+  const start = end - n * PERIOD_SECONDS;
+  const quirks = QUIRKS[profileName];
+  if (!quirks) throw new Error(`no exporter quirks for profile "${profileName}": add it to QUIRKS in test/support/synthetic-alerts.ts`);
+  const profile = getProfile(profileName);
+  const { labels: names } = profile;
+
+  const streams = ALERT_STREAMS.map((m) => {
+    const labelValue = quirks.lowercase ? m.name.toLowerCase() : m.name;
+    const alertLabels: Record<string, string> = { [names.stream]: labelValue };
+    if (names.region) alertLabels[names.region] = m.region;
+    if (names.account) alertLabels[names.account] = m.account;
+    return { model: m, stream: { name: m.name, role: m.role, breaks: m.breaks, labelValue, alertLabels, labels: { ...quirks.extra(m), ...alertLabels } } };
+  });
+  if (new Set(streams.map((s) => JSON.stringify(s.stream.alertLabels))).size !== streams.length) throw new Error(`profile ${profileName}: two streams share their labels`);
+
+  // Every series the profile stores for the rules' metrics: one per statistic, or sum/count/min/max (metric streams).
+  const plan = new Map<string, { metricId: string; read: (s: Summary) => number }>();
+  for (const metricId of ALERT_METRICS) {
+    for (const statistic of metric(metricId).statistics) {
+      let series: string[];
+      try {
+        series = profile.seriesNames(metricId, statistic);
+      } catch (e) {
+        if (e instanceof ProfileError) continue;
+        throw e;
+      }
+      if (series.length === 1) plan.set(series[0]!, { metricId, read: (s) => statisticValue(s, statistic) });
+      else if (series.length === 2 && statistic === 'Average') {
+        plan.set(series[0]!, { metricId, read: (s) => s.sum });
+        plan.set(series[1]!, { metricId, read: (s) => s.count });
+      } else throw new Error(`profile ${profileName}: unexpected series for ${metricId} ${statistic}: ${series.join(', ')}`);
+    }
+  }
+
+  const lines: string[] = [];
+  let sampleCount = 0;
+  for (const [name, { metricId, read }] of plan) {
+    lines.push(`# TYPE ${name} gauge`);
+    for (const { model, stream } of streams) {
+      const text = labelText(stream.labels);
+      for (let i = 0; i <= n; i++) {
+        lines.push(`${name}{${text}} ${read(SUMMARIES[metricId]!(model.period(i, n)))} ${start + i * PERIOD_SECONDS}`);
+        sampleCount++;
+      }
+    }
+  }
+  if (options.forState?.length) {
+    // "Every rule has been pending on every stream since the start" (see the proof test): the same for
+    // healthy and broken streams, so it tells Prometheus nothing about which should fire.
+    lines.push('# TYPE ALERTS_FOR_STATE gauge');
+    for (const rule of options.forState) {
+      for (const { stream } of streams) {
+        const text = labelText({ alertname: rule.name, severity: rule.severity, ...stream.alertLabels });
+        for (let i = 0; i <= n; i++) {
+          lines.push(`ALERTS_FOR_STATE{${text}} ${start} ${start + i * PERIOD_SECONDS}`);
+          sampleCount++;
+        }
+      }
+    }
+  }
+  lines.push('# EOF');
+  return { profile: profileName, start, end, streams: streams.map((s) => s.stream), openmetrics: `${lines.join('\n')}\n`, sampleCount };
+}
