@@ -1,10 +1,10 @@
-// The benchmark's fleet: one dashboard per stream, stream-0001 ... stream-NNNN.
+// The benchmark's fleet: one dashboard per stream (its stream filter), stream-0001 ... stream-NNNN.
 
 /** The dashboards, as entries of a config file's `dashboards` list (and as synth() options). */
 export function fleetDashboards(n) {
   return Array.from({ length: n }, (_, i) => {
     const stream = `stream-${String(i + 1).padStart(4, '0')}`;
-    return { uid: `kinesis-${stream}`, title: `Kinesis ${stream}`, tags: [stream] };
+    return { uid: `kinesis-${stream}`, title: `Kinesis ${stream}`, tags: [stream], streams: [stream] };
   });
 }
 

@@ -60,14 +60,41 @@ export function synth(input: DashboardOptionsInput = {}): dashboard.Dashboard {
   return synthOptions(DashboardOptions.parse(input));
 }
 
+/**
+ * Panels depend only on the profile, its settings less the stream filter, and the rows switched on — not
+ * on uid, title, tags or streams. A fleet of dashboards that share them shares one frozen panel list:
+ * built once, and serialized once (serialize reuses the text of frozen subtrees).
+ */
+const panelCache = new Map<string, readonly dashboard.Panel[]>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function panelsFor(options: DashboardOptions, settings: ProfileSettings): readonly dashboard.Panel[] {
+  const { streams: _streams, ...shape } = settings;
+  const key = JSON.stringify([options.profile, shape, options.rows, options.capacity?.retentionHours ?? null]);
+  let panels = panelCache.get(key);
+  if (!panels) {
+    const profile = getProfile(options.profile, settings);
+    panels = deepFreeze(addRows(new dashboard.DashboardBuilder(''), rowsFor(options), profile).build().panels ?? []);
+    panelCache.set(key, panels);
+  }
+  return panels;
+}
+
 /** `synth` for options already validated (the CLI validates while loading, to name the offending field). */
 export function synthOptions(options: DashboardOptions): dashboard.Dashboard {
-  const profile = getProfile(options.profile, profileSettings(options));
-  const rows = rowsFor(options);
+  const settings = profileSettings(options);
+  const profile = getProfile(options.profile, settings);
   const tags = [...new Set([...BASE_TAGS, ...options.tags])];
   const variables = [...profile.variables(), ...(options.capacity && !options.capacity.shards ? [shardsVariable()] : [])];
 
-  const builder = new dashboard.DashboardBuilder(options.title)
+  const built = new dashboard.DashboardBuilder(options.title)
     .uid(options.uid)
     .description(`Amazon Kinesis Data Streams: writes, reads, throttling and latency per stream. Metrics from ${profile.source}.`)
     .tags(tags)
@@ -77,6 +104,8 @@ export function synthOptions(options: DashboardOptions): dashboard.Dashboard {
     // CloudWatch publishes once a minute at best: refreshing faster only repeats queries.
     .refresh('5m')
     .timezone('browser')
-    .variables(variables);
-  return addRows(builder, rows, profile).build();
+    .variables(variables)
+    .build();
+  // The rows are laid out by panels/layout.ts with the SDK's builders (see panelsFor).
+  return { ...built, panels: panelsFor(options, settings) as dashboard.Panel[] };
 }

@@ -17,8 +17,8 @@ const factories: ReadonlyMap<string, ProfileFactory> = new Map<string, ProfileFa
   ['cloudwatch', cloudwatchProfile],
 ]);
 
-/** Profiles built with the default settings, once. */
-const defaults: ReadonlyMap<string, Profile> = new Map([...factories].map(([id, f]) => [id, f(DEFAULT_PROFILE_SETTINGS)]));
+/** Profiles built with the default settings, each on first use (a command needs one, not four). */
+const defaults = new Map<string, Profile>();
 
 export function profileNames(): string[] {
   return [...factories.keys()];
@@ -33,5 +33,8 @@ export function prometheusProfileNames(): string[] {
 export function getProfile(name: string, settings?: ProfileSettings): Profile {
   const factory = factories.get(name);
   if (!factory) throw new UsageError(`--profile: unknown profile "${name}": use one of ${profileNames().join(', ')}`);
-  return settings ? factory(settings) : defaults.get(name)!;
+  if (settings) return factory(settings);
+  let profile = defaults.get(name);
+  if (!profile) defaults.set(name, (profile = factory(DEFAULT_PROFILE_SETTINGS)));
+  return profile;
 }

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { openStore, publishAll } from '../../publish/publisher.ts';
+import { publishAll } from '../../publish/publisher.ts';
 import type { Context } from '../context.ts';
-import { plan, refuseTokenFlag, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
+import { openWhileMaking, plan, refuseTokenFlag, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
 
 export function diffCommand(ctx: Context): CommandModule<object, RemoteFlags & { exitCode?: boolean }> {
   return {
@@ -22,9 +22,9 @@ export function diffCommand(ctx: Context): CommandModule<object, RemoteFlags & {
 
   async function run(argv: RemoteFlags & { exitCode?: boolean }) {
       refuseTokenFlag(argv);
-      const { items, connection, api } = await plan(ctx, argv);
+      const { items: making, connection, api } = await plan(ctx, argv);
       await withConnection(ctx, connection, async (conn, out) => {
-        const store = await openStore(conn, api);
+        const { store, list: items } = await openWhileMaking(conn, api, making);
         // A dry-run publish that ignores ownership: diff shows changes, publish decides about them.
         const results = await publishAll(conn, store, items, { dryRun: true, force: true, message: '', api });
         if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, results }, null, 2)}\n`);

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import pkg from '../../../package.json' with { type: 'json' };
-import { openStore, publishAll, summarize, type Result } from '../../publish/publisher.ts';
+import { publishAll, summarize, type Result } from '../../publish/publisher.ts';
 import type { Context } from '../context.ts';
-import { plan, refuseTokenFlag, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
+import { openWhileMaking, plan, refuseTokenFlag, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
 
 type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
 
@@ -35,9 +35,9 @@ export function publishCommand(ctx: Context): CommandModule<object, PublishFlags
         .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' }),
     handler: async (argv) => {
       refuseTokenFlag(argv);
-      const { items, connection, api } = await plan(ctx, argv);
+      const { items: making, connection, api } = await plan(ctx, argv);
       await withConnection(ctx, connection, async (conn, out) => {
-        const store = await openStore(conn, api);
+        const { store, list: items } = await openWhileMaking(conn, api, making);
         const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
         const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, api, onResult: progress(out, argv.json) });
         if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);

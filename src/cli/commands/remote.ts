@@ -7,7 +7,8 @@ import { LOGZIO_REGIONS, redact, resolveConnection, type ConnectionFlags } from 
 import { closeConnection, type Connection } from '../../grafana/http.ts';
 import { splitFolderPath } from '../../grafana/folders.ts';
 import { prepareForPublish } from '../../publish/prepare.ts';
-import type { Publication } from '../../publish/publisher.ts';
+import { openStore, type Publication } from '../../publish/publisher.ts';
+import type { DashboardStore } from '../../grafana/store.ts';
 import { serialize } from '../../serialize.ts';
 import { synthOptions } from '../../synth.ts';
 import type { Context } from '../context.ts';
@@ -58,7 +59,8 @@ export function remoteOptions<T>(y: Argv<T>) {
 
 /** What `publish` and `diff` act on: the dashboards, and the connection settings they go to. */
 export interface Plan {
-  items: Publication[];
+  /** Made on call: the caller starts talking to Grafana first and makes the dashboards meanwhile. */
+  items: () => Publication[];
   connection: ConnectionFlags;
   api: 'auto' | 'legacy' | 'k8s';
 }
@@ -90,14 +92,21 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
     const dashboard = prepareForPublish(await readDashboardFile(ctx, flags.file), flags.file);
-    return { items: [{ dashboard, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
+    return { items: () => [{ dashboard, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
   }
   const { dashboards, file } = await loadPlan(ctx, flags);
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
-  const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => ({
-    dashboard: prepareForPublish(JSON.parse(serialize(synthOptions(d.options))), `dashboard ${d.options.uid}`),
-    ...(folder ? { folder } : {}),
-  });
+  // Each dashboard is made when its turn comes (a getter, once): a fleet's making overlaps its requests.
+  const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => {
+    let made: Record<string, unknown> | undefined;
+    return {
+      get dashboard() {
+        // Generated dashboards carry the managed tag and no placeholders by construction: only --file needs prepareForPublish.
+        return (made ??= JSON.parse(serialize(synthOptions(d.options))) as Record<string, unknown>);
+      },
+      ...(folder ? { folder } : {}),
+    };
+  };
 
   const targets = file.targets ?? {};
   if (!flags.target) {
@@ -105,7 +114,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     if (named.length && !flags.url && !flags.logzioRegion && !flags.logzioApiUrl) {
       throw new UsageError(`--target: the config defines targets (${named.join(', ')}); name one with --target, or give --url`);
     }
-    return { items: dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto' };
+    return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto' };
   }
   const target = targets[flags.target];
   if (!target) {
@@ -125,8 +134,16 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     ...(flags.orgId === undefined && target.orgId !== undefined ? { orgId: target.orgId } : {}),
     ...(flags.concurrency === undefined && target.concurrency !== undefined ? { concurrency: target.concurrency } : {}),
   };
-  const items = chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
+  const items = () => chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
   return { items, connection, api: flags.api ?? target.api ?? 'auto' };
+}
+
+/** Finds the dashboard API while the dashboards are made: the discovery request is in flight meanwhile. */
+export async function openWhileMaking(conn: Connection, api: Plan['api'], items: Plan['items']): Promise<{ store: DashboardStore; list: Publication[] }> {
+  const opening = openStore(conn, api);
+  opening.catch(() => {}); // awaited below; this only keeps a failure while making from leaving it unhandled
+  const list = items();
+  return { store: await opening, list };
 }
 
 /**
