@@ -77,12 +77,13 @@ function lazySdkIndexes() {
 }
 
 /**
- * Two edits to yargs' Node shim (lib/platform-shims/esm.mjs), each checked so a yargs upgrade that
+ * Three edits to yargs' Node shim (lib/platform-shims/esm.mjs), each checked so a yargs upgrade that
  * moves them fails the build instead of slipping through:
  *  - it finds its message catalogs at `<its own file>/../../../locales`; bundled, its own file is the
  *    bundle, so point it at dist/yargs-locales (copied there by the build): messages stay translated.
  *  - it imports node:assert for two internal checks that hold on every run (~2 ms to load): compare
  *    first, and load assert only to throw its own error when a check fails.
+ *  - it reads process.stdout.columns at load: make it a getter.
  */
 function yargsShim() {
   const edits = [
@@ -93,6 +94,12 @@ function yargsShim() {
         "const __kdAssert = () => __kdCreateRequire(import.meta.url)('node:assert')\n" +
         'const notStrictEqual = (a, b, m) => { if (Object.is(a, b)) __kdAssert().notStrictEqual(a, b, m) }\n' +
         'const strictEqual = (a, b, m) => { if (!Object.is(a, b)) __kdAssert().strictEqual(a, b, m) }',
+    ],
+    // Read the terminal width when yargs asks (only without an explicit .wrap()), not at load:
+    // touching process.stdout creates the stream, ~2 ms of every run.
+    [
+      "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null",
+      "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null }",
     ],
   ];
   return {

@@ -27,7 +27,8 @@ export function buildParser(ctx: Context) {
     .version(pkg.version)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    // Not process.stdout.columns: touching process.stdout creates the stream, milliseconds of every run.
+    .wrap(Math.min(110, Number(process.env.COLUMNS) || 100))
     .exitProcess(false)
     // yargs' own complaints (unknown option, missing value, conflicts) are bad input: exit 2.
     .fail((msg, err) => {
