@@ -202,3 +202,25 @@ describe('generate --provisioning', () => {
     });
   });
 });
+
+describe('provisioning and format from the config file', () => {
+  it('takes them from the config, flags winning', async () => {
+    const { path: d, cleanup } = await tempDir();
+    try {
+      await writeFile(join(d, 'kd.json'), JSON.stringify({ provisioning: { dir: 'prov', folderTitle: 'From config' } }));
+      expect((await cli(['generate', '--config', 'kd.json'], { cwd: d })).code).toBe(0);
+      expect(await readFile(join(d, 'prov', 'kinesis-dashboards.yaml'), 'utf8')).toContain("folder: 'From config'");
+      expect((await cli(['generate', '--config', 'kd.json', '--folder-title', 'From flag'], { cwd: d })).code).toBe(0);
+      expect(await readFile(join(d, 'prov', 'kinesis-dashboards.yaml'), 'utf8')).toContain("folder: 'From flag'");
+      await writeFile(join(d, 'kd2.json'), JSON.stringify({ format: 'import', out: 'o' }));
+      expect((await cli(['generate', '--config', 'kd2.json'], { cwd: d })).code).toBe(0);
+      expect(JSON.parse(await readFile(join(d, 'o', 'aws-kinesis.import.json'), 'utf8')).__inputs).toHaveLength(1);
+      await writeFile(join(d, 'kd3.json'), JSON.stringify({ provisioning: { folder: 'x' } }));
+      const bad = await cli(['generate', '--config', 'kd3.json'], { cwd: d });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/config\.provisioning/);
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -27,6 +27,17 @@ export const ConfigFile = DashboardOptions.partial()
     profile: ProfileName.optional(),
     out: z.string().min(1).optional(),
     stdout: z.boolean().optional(),
+    /** As `generate --format`. */
+    format: z.enum(['json', 'import']).optional(),
+    /** As `generate --provisioning DIR --folder-title … --folder-uid … --provisioning-path …`. */
+    provisioning: z
+      .strictObject({
+        dir: z.string().min(1),
+        folderTitle: z.string().optional(),
+        folderUid: z.string().optional(),
+        path: z.string().optional(),
+      })
+      .optional(),
     targets: z.record(TargetName, Target).optional(),
     dashboards: z.array(DashboardEntry).min(1).optional(),
   })

@@ -47,8 +47,15 @@ export function generateCommand(ctx: Context): CommandModule<object, DashboardFl
         .conflicts('provisioning', 'stdout'),
     handler: async (argv) => {
       const { dashboards, file } = await loadPlan(ctx, argv);
-      const provisioning = provisioningFromFlags(argv); // checked before anything is written
-      const format = argv.format ?? 'json';
+      // Flags win over the config file's `provisioning` and `format`.
+      const fromFile = file.provisioning;
+      const provisioning = provisioningFromFlags({
+        provisioning: argv.provisioning ?? fromFile?.dir,
+        folderTitle: argv.folderTitle ?? fromFile?.folderTitle,
+        folderUid: argv.folderUid ?? fromFile?.folderUid,
+        provisioningPath: argv.provisioningPath ?? fromFile?.path,
+      }); // checked before anything is written
+      const format = argv.format ?? file.format ?? 'json';
       if (format === 'import' && provisioning) {
         throw new UsageError('--format import: Grafana file provisioning stores ${DS_...} placeholders verbatim (only the import screen fills them in); drop --format import or --provisioning');
       }

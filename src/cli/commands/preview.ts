@@ -10,8 +10,11 @@ import { synthOptions } from '../../synth.ts';
 import { ensureDir, writeAtomic } from '../../write.ts';
 import type { Context } from '../context.ts';
 import { dashboardOptions, type DashboardFlags } from './generate.ts';
+import { connectionOptions, refuseTokenFlag, withConnection } from './remote.ts';
+import type { ConnectionFlags } from '../../grafana/connection.ts';
+import { openStore } from '../../publish/publisher.ts';
 
-type PreviewFlags = DashboardFlags & { file?: string; diff?: string; out?: string; stdout?: boolean };
+type PreviewFlags = DashboardFlags & ConnectionFlags & { file?: string; diff?: string; live?: boolean; out?: string; stdout?: boolean; api?: 'auto' | 'legacy' | 'k8s'; token?: string };
 
 /**
  * Reads a dashboard JSON file for `flag`. Takes a dashboard, or the body of Grafana's
@@ -37,14 +40,27 @@ export async function readDashboardJson(ctx: Context, path: string, flag: string
   return value;
 }
 
+/** The live dashboard with the same uid; an empty one when it is not there yet (every panel is then new). */
+async function liveDashboard(ctx: Context, flags: PreviewFlags, dashboard: Record<string, unknown>): Promise<Record<string, unknown>> {
+  refuseTokenFlag(flags);
+  if (typeof dashboard.uid !== 'string') throw new UsageError('--live: the dashboard has no uid to look up');
+  const uid = dashboard.uid;
+  return withConnection(ctx, flags, async (conn) => {
+    const store = await openStore(conn, flags.api ?? 'auto');
+    return (await store.read(uid))?.dashboard ?? { panels: [] };
+  });
+}
+
 export function previewCommand(ctx: Context): CommandModule<object, PreviewFlags> {
   return {
     command: 'preview',
     describe: 'Draw the dashboard as an SVG wireframe for review (out/<uid>.svg); --diff marks what changed',
     builder: (y) =>
-      dashboardOptions(y)
+      connectionOptions(dashboardOptions(y))
         .option('file', { type: 'string', describe: 'draw this dashboard JSON instead of the generated one' })
         .option('diff', { type: 'string', describe: 'another version of the dashboard (JSON, e.g. the live one): mark changed, added and removed panels' })
+        .option('live', { type: 'boolean', describe: 'compare with the live dashboard in Grafana or Logz.io (connection options as for publish): mark what publishing would change' })
+        .conflicts('live', 'diff')
         .option('out', { type: 'string', describe: 'SVG file to write (default out/<uid>.svg)' })
         .option('stdout', { type: 'boolean', describe: 'print the SVG instead of writing a file' })
         .conflicts('out', 'stdout')
@@ -54,7 +70,7 @@ export function previewCommand(ctx: Context): CommandModule<object, PreviewFlags
         ? await readDashboardJson(ctx, argv.file, '--file')
         : // exactly what generate writes
           (JSON.parse(serialize(synthOptions((await loadDashboardOptions(ctx, argv)).options))) as Record<string, unknown>);
-      const against = argv.diff ? await readDashboardJson(ctx, argv.diff, '--diff') : undefined;
+      const against = argv.live ? await liveDashboard(ctx, argv, dashboard) : argv.diff ? await readDashboardJson(ctx, argv.diff, '--diff') : undefined;
       const svg = previewSvg(dashboard, { against });
       if (argv.stdout) {
         ctx.stdout(svg);

@@ -33,10 +33,9 @@ export function refuseTokenFlag(flags: RemoteFlags): void {
   }
 }
 
-export function remoteOptions<T>(y: Argv<T>) {
-  return dashboardOptions(y)
-    .option('target', { type: 'string', describe: 'a target of the config file: its connection, folder, and the dashboards that go there' })
-    .option('file', { type: 'string', describe: 'publish this dashboard JSON instead of generating one' })
+/** How to reach Grafana or Logz.io: shared by publish, diff and preview --live. */
+export function connectionOptions<T>(y: Argv<T>) {
+  return y
     .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL); credentials from GRAFANA_TOKEN, or GRAFANA_USER + GRAFANA_PASSWORD' })
     .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: 'publish to Logz.io in this region (token from LOGZIO_API_TOKEN)' })
     .option('logzio-api-url', { type: 'string', describe: 'Logz.io API base URL, e.g. https://api-eu.logz.io/v1/grafana (proxies, new regions)' })
@@ -48,9 +47,15 @@ export function remoteOptions<T>(y: Argv<T>) {
     .option('insecure-skip-tls-verify', { type: 'boolean', describe: 'do not check the server\'s certificate (only when asked)' })
     .option('timeout', { type: 'number', describe: 'seconds to wait for each request (default 30)' })
     .option('concurrency', { type: 'number', describe: 'requests in flight at once (default 8; Logz.io 10, at most 100)' })
+    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' });
+}
+
+export function remoteOptions<T>(y: Argv<T>) {
+  return connectionOptions(dashboardOptions(y))
+    .option('target', { type: 'string', describe: 'a target of the config file: its connection, folder, and the dashboards that go there' })
+    .option('file', { type: 'string', describe: 'publish this dashboard JSON instead of generating one' })
     .option('folder-uid', { type: 'string', describe: 'put the dashboard in this existing folder' })
     .option('folder-title', { type: 'string', describe: 'find or create this folder path, e.g. "Team/Kinesis"' })
-    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })
     .option('json', { type: 'boolean', describe: 'print a machine-readable result' })
     .conflicts('folder-uid', 'folder-title')
     .conflicts('file', ['profile', 'uid', 'title', 'config'])
