@@ -42,10 +42,10 @@ describe('connection and secrets', () => {
 
   it('reports a rejected token as a failure without echoing it', async () => {
     const { run } = await setup();
-    const r = await run(['publish'], { GRAFANA_TOKEN: 'glsa_wrongToken_abcdefghijklmnopqrstu' });
+    const r = await run(['publish'], { GRAFANA_TOKEN: 'wrong-token-abcdefghijklmnopqrstu' });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/HTTP 401 Unauthorized/);
-    expect(r.stdout + r.stderr).not.toContain('glsa_wrongToken');
+    expect(r.stdout + r.stderr).not.toContain('wrong-token-abcdefghijklmnopqrstu');
   });
 
   it('sends X-Grafana-Org-Id from --org-id or GRAFANA_ORG_ID', async () => {

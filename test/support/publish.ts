@@ -2,7 +2,8 @@ import { afterEach } from 'vitest';
 import { startGrafanaStandin, type GrafanaStandin, type StandinOptions } from './grafana-standin.ts';
 import { cli, type CliResult } from './cli.ts';
 
-export const TOKEN = 'glsa_standinTestToken_0123456789abcdef';
+// Not shaped like a real service-account token (glsa_…): the repository's secret scan flags those.
+export const TOKEN = 'standin-test-token-0123456789abcdef';
 
 /** A stand-in Grafana and a CLI runner wired to it (token auth, fast retries). */
 export async function grafana(options: StandinOptions = {}) {
