@@ -1,18 +1,44 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Level, Statistic } from '../../src/catalog/index.ts';
-import type { DashboardOptionsInput } from '../../src/config/schema.ts';
 import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
-import { ALL, interpolate, renderLegend, type TemplateVariable, type VariableValue } from '../support/grafana-interpolate.ts';
-import { describeWithPrometheus, startPrometheus, type PrometheusServer, type RangeSeries } from '../support/prometheus.ts';
 import {
-  ACCOUNT_B,
+  applicableSelections,
+  close,
+  dashboardJson,
+  dataPanels,
+  expandQuery,
+  expectedTimes,
+  fmt,
+  pointProblems,
+  queryDashboardRange,
+  RANGE,
+  RANGE_END,
+  RANGE_START,
+  SEED_SERIES_TRUTHS,
+  SEED_STAT_TRUTHS,
+  selectedStreams,
+  selectionsWith,
+  STEP,
+  TO,
+  truthContext,
+  unitProblems,
+  variableValues,
+  type DashboardJson,
+  type PanelJson,
+  type Selection,
+  type StatTruth,
+  type TargetJson,
+  type TruthContext,
+  type UnitKind,
+} from '../support/e2e-dashboard.ts';
+import { renderLegend } from '../support/grafana-interpolate.ts';
+import { describeWithPrometheus, usePrometheus, type PrometheusServer, type RangeSeries } from '../support/prometheus.ts';
+import {
   FIXED_WINDOW,
   HOT_RECORDS,
   HOT_WRITES,
+  SHARD_TWINS,
   syntheticKinesis,
-  type SelectorSemantics,
   type Source,
   type SyntheticKinesis,
   type SyntheticPart,
@@ -30,22 +56,14 @@ import {
  * `$shards` textbox (its default, 1, and a typed 4). The seed's panels are checked again here because the shards
  * row changes their queries (they must now leave the per-shard series out).
  *
+ * The time range, tolerance and seed truths are the seed proof's (test/support/e2e-dashboard.ts): the last 3 h of
+ * the 4 h of data, "now" 30 s after the last sample, 30 s steps.
+ *
  * Tolerance: |got - want| <= max(1e-9, 1e-6 × |want|), as in dashboard-prometheus.test.ts. Values are integers or
  * ratios of integers; the only error is float division (~1e-16 relative). The smallest mistakes the data is built
  * to expose are far larger: a per-shard series counted into a stream (×2), a stream left out of the map drawn at
  * some count, a 1,000,000-byte instead of 1 MiB limit (4.9%), a shard one rank off the top n (a whole series).
  */
-const REL_TOL = 1e-6;
-const ABS_TOL = 1e-9;
-const close = (got: number, want: number) => Math.abs(got - want) <= Math.max(ABS_TOL, REL_TOL * Math.abs(want));
-
-// As in the seed's proof: the last 3 h of the 4 h of data, "now" 30 s after the last sample, 30 s steps.
-const TO = FIXED_WINDOW.end + 30;
-const RANGE = 3 * 3600;
-const FROM = TO - RANGE;
-const STEP = 30;
-const RANGE_START = Math.floor(FROM / STEP) * STEP;
-const RANGE_END = Math.floor(TO / STEP) * STEP;
 
 /** Seconds per CloudWatch period: the data's and the dashboard's (periodSeconds' default). */
 const P = 60;
@@ -60,56 +78,10 @@ const UNMAPPED = 'audit-log';
 const ROWS = { successRates: true, recordOutcomes: true, fanOut: true, shards: true } as const;
 
 // ---------------------------------------------------------------------------------------------
-// The dashboard JSON, as written to disk, typed as far as the proof reads it.
-
-interface TargetJson {
-  refId: string;
-  expr: string;
-  legendFormat?: string;
-  instant?: boolean;
-  range?: boolean;
-  hide?: boolean;
-}
-interface PanelJson {
-  type: string;
-  title: string;
-  targets?: TargetJson[];
-  panels?: PanelJson[];
-  fieldConfig?: {
-    defaults?: { unit?: string; thresholds?: { steps?: Array<{ value: number | null; color: string }> }; custom?: { thresholdsStyle?: { mode?: string } } };
-    overrides?: Array<{ properties?: Array<{ id: string; value?: unknown }> }>;
-  };
-  options?: { reduceOptions?: { calcs?: string[]; values?: boolean } };
-}
-interface DashboardJson {
-  panels?: PanelJson[];
-  templating?: { list?: Array<TemplateVariable & { current?: { value?: unknown } }> };
-}
-
-const dashboardJson = (options: DashboardOptionsInput) => JSON.parse(serialize(synth(options))) as DashboardJson;
-const dataPanels = (d: DashboardJson) => (d.panels ?? []).flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
-
-// ---------------------------------------------------------------------------------------------
 // What each panel should show.
 
-const UNITS = {
-  bytes: ['bytes', 'decbytes'],
-  count: ['short', 'none'],
-  ms: ['ms'],
-  fraction: ['percentunit'],
-  // IEC bytes per second and counts per second: the limits are 1 and 2 MiB/s and 1000 records/s.
-  byteRate: ['binBps'],
-  countRate: ['cps'],
-} as const;
-type UnitKind = keyof typeof UNITS;
-
-interface Ctx {
-  data: SyntheticKinesis;
-  /** The streams the selection covers. */
-  streams: readonly SyntheticStream[];
-  sem: SelectorSemantics;
-  /** Metric streams ship Average as sum and count: a mean over periods or streams is then call-weighted. */
-  callWeighted: boolean;
+/** The seed proof's context (the selected streams, selector semantics, call-weighted or not), and the rows'. */
+interface Ctx extends TruthContext {
   /** n(s): the stream's shard count as the dashboard knows it (config map or $shards); undefined = not known. */
   shardCount(s: SyntheticStream): number | undefined;
   /** How many hottest shards the dashboard draws. */
@@ -141,14 +113,7 @@ interface SeriesTruth {
   threshold?: (c: Ctx) => number;
   queries: SeriesQuery[];
 }
-interface StatTruth {
-  kind: 'stat';
-  unit: UnitKind;
-  value(c: Ctx, t: number, rangeSeconds: number): number | undefined;
-}
 
-const sumOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const defined = (xs: Array<number | undefined>) => xs.filter((x): x is number => x !== undefined);
 const quotient = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
 
 const latest =
@@ -181,54 +146,15 @@ const ofAllSent = (metric: string): SeriesQuery => ({
   value: (c, g, t) => quotient(latest(metric, 'Sum')(c, g, t), latest('PutRecords.TotalRecords', 'Sum')(c, g, t)),
 });
 
-/** Each selected stream's mean of a statistic over the window (call-weighted where the profile ships counts). */
-function perStreamMeans(c: Ctx, metric: string, statistic: Statistic, t: number, range: number): number[] {
-  return defined(
-    c.streams.map((s) =>
-      c.callWeighted && statistic === 'Average'
-        ? c.data.truth.weightedAverage(metric, [s.name], t, range, c.sem)
-        : c.data.truth.meanOverRange(metric, statistic, s.name, t, range, c.sem),
-    ),
-  );
-}
-function acrossStreamsMean(c: Ctx, metric: string, t: number, range: number): number | undefined {
-  if (c.callWeighted) return c.data.truth.weightedAverage(metric, c.streams.map((s) => s.name), t, range, c.sem);
-  const means = perStreamMeans(c, metric, 'Average', t, range);
-  return means.length ? sumOf(means) / means.length : undefined;
-}
-
-const PANEL_TRUTHS: Record<string, StatTruth | SeriesTruth> = {
-  // The seed (dashboard-prometheus.test.ts has the reasoning); stream series only, whatever shares their names.
-  'Avg Incoming Bytes': {
-    kind: 'stat',
-    unit: 'bytes',
-    value: (c, t, r) => {
-      const means = perStreamMeans(c, 'IncomingBytes', 'Sum', t, r);
-      return means.length ? sumOf(means) : undefined;
-    },
-  },
-  'Avg Put Latency': { kind: 'stat', unit: 'ms', value: (c, t, r) => acrossStreamsMean(c, 'PutRecord.Latency', t, r) },
-  'Avg Get Latency': { kind: 'stat', unit: 'ms', value: (c, t, r) => acrossStreamsMean(c, 'GetRecords.Latency', t, r) },
-  'Avg Iterator Age': {
-    kind: 'stat',
-    unit: 'ms',
-    value: (c, t, r) => {
-      const means = perStreamMeans(c, 'GetRecords.IteratorAgeMilliseconds', 'Average', t, r);
-      return means.length ? Math.max(...means) : undefined;
-    },
-  },
-  'Incoming Records': { kind: 'timeseries', unit: 'count', queries: [plain('stream', 'IncomingRecords', 'Sum')] },
-  'Incoming Bytes': { kind: 'timeseries', unit: 'bytes', queries: [plain('stream', 'IncomingBytes', 'Sum')] },
-  'Throttled PutRecords/PutRecord Requests': { kind: 'timeseries', unit: 'fraction', queries: [plain('stream', 'WriteProvisionedThroughputExceeded', 'Average')] },
-  'Outgoing Records': { kind: 'timeseries', unit: 'count', queries: [plain('stream', 'GetRecords.Records', 'Sum')] },
-  'Outgoing Bytes': { kind: 'timeseries', unit: 'bytes', queries: [plain('stream', 'GetRecords.Bytes', 'Sum')] },
-  'Throttled GetRecords Requests': { kind: 'timeseries', unit: 'fraction', queries: [plain('stream', 'ReadProvisionedThroughputExceeded', 'Average')] },
-  'Average Get Latency': { kind: 'timeseries', unit: 'ms', queries: [plain('stream', 'GetRecords.Latency', 'Average')] },
-  'Average Put Latency': {
-    kind: 'timeseries',
-    unit: 'ms',
-    queries: [plain('stream', 'PutRecord.Latency', 'Average', 'PutRecord'), plain('stream', 'PutRecords.Latency', 'Average', 'PutRecords')],
-  },
+const PANEL_TRUTHS: Record<string, StatTruth<Ctx> | SeriesTruth> = {
+  // The seed (test/support/e2e-dashboard.ts); stream series only, whatever shares their names.
+  ...SEED_STAT_TRUTHS,
+  ...Object.fromEntries(
+    Object.entries(SEED_SERIES_TRUTHS).map(([title, t]): [string, SeriesTruth] => [
+      title,
+      { kind: 'timeseries', unit: t.unit, queries: t.queries.map((q) => plain('stream', q.metric, q.statistic, q.legendWord)) },
+    ]),
+  ),
 
   // Success rates: each API's *.Success Average (metric streams: _sum ÷ _count of the same period).
   'PutRecord Success Rate': { kind: 'timeseries', unit: 'fraction', queries: [plain('stream', 'PutRecord.Success', 'Average')] },
@@ -314,42 +240,10 @@ const SHARD_TITLES = ['Hottest Shards: Incoming Bytes', 'Hottest Shards: Max Ite
 // ---------------------------------------------------------------------------------------------
 // Selections: what a user picks in the variables (AWS stream names; each profile's label values are used).
 
-interface Selection {
-  name: string;
-  stream: string[] | 'All';
-  region?: string[];
-  account?: string[];
-}
-const SELECTIONS: Selection[] = [
-  { name: 'All', stream: 'All' },
+const SELECTIONS = selectionsWith(
   { name: 'one stream (audit.log, next to the decoy audit-log)', stream: ['audit.log'] },
   { name: `several streams (Clicks-Stream, ${HOT_RECORDS}: mixed case, two regions)`, stream: ['Clicks-Stream', HOT_RECORDS] },
-  { name: 'one region (us-east-1)', stream: 'All', region: ['us-east-1'] },
-  { name: `one account (${ACCOUNT_B})`, stream: 'All', account: [ACCOUNT_B] },
-];
-
-function selectedStreams(data: SyntheticKinesis, sel: Selection): SyntheticStream[] {
-  return data.streams.filter(
-    (s) =>
-      (sel.stream === 'All' || sel.stream.includes(s.name)) &&
-      (!sel.region || sel.region.includes(s.region)) &&
-      (!sel.account || sel.account.includes(s.account)),
-  );
-}
-
-function variableValues(data: SyntheticKinesis, sel: Selection, shards: string | undefined): Record<string, VariableValue> {
-  const labelValue = (name: string) => {
-    const s = data.streams.find((x) => x.name === name);
-    if (!s) throw new Error(`no synthetic stream ${name}`);
-    return s.labelValue;
-  };
-  return {
-    stream: sel.stream === 'All' ? [ALL] : sel.stream.map(labelValue),
-    region: sel.region ?? [ALL],
-    account: sel.account ?? [ALL],
-    ...(shards !== undefined ? { shards } : {}),
-  };
-}
+);
 
 // ---------------------------------------------------------------------------------------------
 // Checking one panel: every mismatch as a sentence (panel, profile, selection, query, want, got).
@@ -366,40 +260,6 @@ interface Check {
   shardsText?: string;
   top?: number;
   retentionHours?: number;
-}
-
-const fmt = (v: number | undefined) => (v === undefined ? 'no data' : String(v));
-
-function expectedTimes(): number[] {
-  const times: number[] = [];
-  for (let t = RANGE_START; t <= RANGE_END; t += STEP) times.push(t);
-  return times;
-}
-
-function pointProblems(s: RangeSeries | undefined, want: (t: number) => number | undefined, where: string): string[] {
-  const got = new Map((s?.points ?? []).map(([t, v]) => [t, v]));
-  const problems: string[] = [];
-  for (const t of new Set([...expectedTimes(), ...got.keys()])) {
-    const w = want(t);
-    const g = got.get(t);
-    if (w === undefined ? g !== undefined : g === undefined || !close(g, w)) {
-      problems.push(`at ${new Date(t * 1000).toISOString()}: want ${fmt(w)}, got ${fmt(g)} — ${where}`);
-    }
-  }
-  return problems.length > 3 ? [...problems.slice(0, 3), `… and ${problems.length - 3} more points — ${where}`] : problems;
-}
-
-function unitProblems(panel: PanelJson, kind: UnitKind): string[] {
-  const allowed: readonly string[] = UNITS[kind];
-  const problems: string[] = [];
-  const unit = panel.fieldConfig?.defaults?.unit;
-  if (!unit || !allowed.includes(unit)) problems.push(`unit is ${JSON.stringify(unit)}, the values are ${kind} (want one of ${allowed.join(', ')})`);
-  for (const o of panel.fieldConfig?.overrides ?? []) {
-    for (const p of o.properties ?? []) {
-      if (p.id === 'unit' && !allowed.includes(String(p.value))) problems.push(`an override sets unit ${JSON.stringify(p.value)}, the values are ${kind}`);
-    }
-  }
-  return problems;
 }
 
 function thresholdProblems(panel: PanelJson, want: number | undefined): string[] {
@@ -420,13 +280,9 @@ function shardsTextOf(c: Check): string | undefined {
 }
 
 function contextFor(c: Check): Ctx {
-  const profile = getProfile(c.profile);
   const shardsText = shardsTextOf(c);
   return {
-    data: c.data,
-    streams: selectedStreams(c.data, c.selection),
-    sem: { leftOpen: c.server.leftOpenSelectors, lookbackSeconds: 300 },
-    callWeighted: profile.seriesNames('PutRecord.Latency', 'Average').length === 2,
+    ...truthContext(c.server, c.profile, c.data, selectedStreams(c.data, c.selection)),
     shardCount: (s) => (c.shardMap ? c.shardMap[s.name] : shardsText === undefined ? undefined : Number(shardsText)),
     top: c.top ?? TOP,
     retentionHours: c.retentionHours ?? RETENTION_HOURS,
@@ -474,7 +330,7 @@ async function checkPanel(panel: PanelJson, c: Check): Promise<string[]> {
   const values = variableValues(c.data, c.selection, shardsText);
   const problems = unitProblems(panel, truth.unit);
   const targets = (panel.targets ?? []).filter((t) => !t.hide);
-  const expand = (t: TargetJson) => interpolate(t.expr, { variables, values, range: { from: FROM, to: TO }, intervalMs: STEP * 1000 });
+  const expand = (t: TargetJson) => expandQuery(t.expr, variables, values);
   const where = (t: TargetJson, q: string) => `${c.profile}, "${c.selection.name}"${shardsText !== undefined ? `, $shards=${shardsText}` : ''}, ${t.refId}: ${q}`;
 
   if (truth.kind === 'stat') {
@@ -490,7 +346,7 @@ async function checkPanel(panel: PanelJson, c: Check): Promise<string[]> {
         const v = got[0]?.value;
         if (want === undefined ? v !== undefined : v === undefined || !close(v, want)) problems.push(`instant: want ${fmt(want)}, got ${fmt(v)} — ${where(t, q)}`);
       }
-      const series = await c.server.queryRange(q, RANGE_START, RANGE_END, STEP);
+      const series = await queryDashboardRange(c.server, q);
       if (series.length !== 1) problems.push(`range query returned ${series.length} series, expected 1 — ${where(t, q)}`);
       problems.push(...pointProblems(series[0], (time) => truth.value(ctx, time, RANGE), where(t, q)));
     }
@@ -513,7 +369,7 @@ async function checkPanel(panel: PanelJson, c: Check): Promise<string[]> {
     const want = expectedSeries(spec, ctx, where(t, q));
     expected += want.size;
     const seen = new Set<Group>();
-    for (const s of await c.server.queryRange(q, RANGE_START, RANGE_END, STEP)) {
+    for (const s of await queryDashboardRange(c.server, q)) {
       const streamValue = s.labels[labels.stream];
       const stream = c.data.streams.find((x) => x.labelValue === streamValue);
       const describe = JSON.stringify(s.labels);
@@ -584,16 +440,8 @@ for (const profileName of prometheusProfileNames()) {
       if (!p) throw new Error(`no panel "${title}"`);
       return p;
     };
-    const hasVariable = (name: string) => (mapped.templating?.list ?? []).some((v) => v.name === name);
-    const selections = SELECTIONS.filter((s) => (!s.region || hasVariable('region')) && (!s.account || hasVariable('account')));
-    let server: PrometheusServer;
-
-    beforeAll(async () => {
-      server = await startPrometheus({ openmetrics: data.openmetrics });
-    }, 60_000);
-    afterAll(async () => {
-      await server?.stop();
-    });
+    const selections = applicableSelections(SELECTIONS, mapped.templating?.list ?? []);
+    const server = usePrometheus(() => data.openmetrics);
 
     it('has a truth for every panel with every row on, and a panel for every truth', () => {
       expect(panels.map((p) => p.title).filter((t) => !PANEL_TRUTHS[t])).toEqual([]);
@@ -602,23 +450,18 @@ for (const profileName of prometheusProfileNames()) {
 
     it('holds the data the proof relies on: shard series under the stream-level names, consumer series, 80% streams', async () => {
       // Everything promtool was given is in the server.
-      const [all] = await server.query('count({__name__=~"aws_kinesis_.+"})', FIXED_WINDOW.end);
+      const [all] = await server().query('count({__name__=~"aws_kinesis_.+"})', FIXED_WINDOW.end);
       expect(all?.value).toBe(data.seriesCount);
       // One name, stream and shard series: orders' own IncomingBytes series plus one per shard.
       const orders = stream('orders');
-      for (const [metric, statistic] of [
-        ['IncomingBytes', 'Sum'],
-        ['IncomingRecords', 'Sum'],
-        ['WriteProvisionedThroughputExceeded', 'Average'],
-        ['ReadProvisionedThroughputExceeded', 'Average'],
-      ] as const) {
+      for (const [metric, statistic] of SHARD_TWINS) {
         for (const name of profile.seriesNames(metric, statistic)) {
-          const got = await server.query(`${name}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
+          const got = await server().query(`${name}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
           expect(got.map((s) => s.labels[profile.labels.shard] ?? '').sort(), name).toEqual(['', ...orders.shards.map((x) => x.labelValue)].sort());
         }
       }
       const [consumerSeries] = profile.seriesNames('SubscribeToShardEvent.Bytes', 'Sum');
-      const consumers = await server.query(`${consumerSeries}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
+      const consumers = await server().query(`${consumerSeries}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
       expect(consumers.map((s) => s.labels[profile.labels.consumer]).sort()).toEqual(orders.consumers.map((x) => x.labelValue).sort());
       expect(shardMap).toMatchObject({ [HOT_WRITES]: 4, [HOT_RECORDS]: 2 });
       expect(shardMap[UNMAPPED]).toBeUndefined();
@@ -633,13 +476,8 @@ for (const profileName of prometheusProfileNames()) {
       const variables = mapped.templating?.list ?? [];
       for (const k of cases) {
         const target = panel(mapped, k.title).targets!.find((t) => (k.legend ? t.legendFormat?.startsWith(`${k.legend} `) : t.legendFormat?.startsWith('{{')))!;
-        const q = interpolate(target.expr, {
-          variables,
-          values: variableValues(data, { name: k.stream, stream: [k.stream] }, undefined),
-          range: { from: FROM, to: TO },
-          intervalMs: STEP * 1000,
-        });
-        const series = await server.queryRange(q, RANGE_START, RANGE_END, STEP);
+        const q = expandQuery(target.expr, variables, variableValues(data, { name: k.stream, stream: [k.stream] }, undefined));
+        const series = await queryDashboardRange(server(), q);
         expect(series, q).toHaveLength(1);
         expect(series[0]!.points).toHaveLength(expectedTimes().length);
         for (const [, v] of series[0]!.points) expect(v, `${k.title} ${k.legend} ${k.stream}: ${q}`).toBeCloseTo(0.8, 12);
@@ -651,7 +489,7 @@ for (const profileName of prometheusProfileNames()) {
       const values = variableValues(data, SELECTIONS[0]!, undefined);
       const run = (title: string, legend: string) => {
         const target = panel(mapped, title).targets!.find((t) => (legend ? t.legendFormat?.startsWith(`${legend} `) : t.legendFormat?.startsWith('{{')))!;
-        return server.queryRange(interpolate(target.expr, { variables, values, range: { from: FROM, to: TO }, intervalMs: STEP * 1000 }), RANGE_START, RANGE_END, STEP);
+        return queryDashboardRange(server(), expandQuery(target.expr, variables, values));
       };
       const streamsOf = (series: RangeSeries[]) => series.map((s) => s.labels[profile.labels.stream]).sort();
       const label = (name: string) => stream(name).labelValue;
@@ -690,7 +528,7 @@ for (const profileName of prometheusProfileNames()) {
     for (const p of panels) {
       for (const selection of selections) {
         it(`${p.title} — ${selection.name}`, async () => {
-          const problems = await checkPanel(p, { server, profile: profileName, data, dashboard: mapped, selection, shardMap });
+          const problems = await checkPanel(p, { server: server(), profile: profileName, data, dashboard: mapped, selection, shardMap });
           expect(problems, `panel "${p.title}"`).toEqual([]);
         });
       }
@@ -708,7 +546,7 @@ for (const profileName of prometheusProfileNames()) {
         for (const title of CAPACITY_TITLES) {
           it(`${title}, $shards ${shardsText ?? 'at its default'} — ${selection.name}`, async () => {
             const problems = await checkPanel(panel(byVariable, title), {
-              server,
+              server: server(),
               profile: profileName,
               data,
               dashboard: byVariable,
@@ -725,13 +563,8 @@ for (const profileName of prometheusProfileNames()) {
     it('with $shards typed as 4, hot-writes reads 80% of its write limit; at the default 1, 320%', async () => {
       const target = panel(byVariable, 'Write Utilisation').targets!.find((t) => t.legendFormat?.startsWith('bytes '))!;
       for (const [shards, want] of [['4', 0.8], ['1', 3.2]] as const) {
-        const q = interpolate(target.expr, {
-          variables: byVariable.templating?.list ?? [],
-          values: variableValues(data, { name: HOT_WRITES, stream: [HOT_WRITES] }, shards),
-          range: { from: FROM, to: TO },
-          intervalMs: STEP * 1000,
-        });
-        const [series, ...more] = await server.queryRange(q, RANGE_START, RANGE_END, STEP);
+        const q = expandQuery(target.expr, byVariable.templating?.list ?? [], variableValues(data, { name: HOT_WRITES, stream: [HOT_WRITES] }, shards));
+        const [series, ...more] = await queryDashboardRange(server(), q);
         expect(more, q).toEqual([]);
         for (const [, v] of series!.points) expect(v, q).toBeCloseTo(want, 12);
       }
@@ -741,7 +574,7 @@ for (const profileName of prometheusProfileNames()) {
     for (const title of SHARD_TITLES) {
       for (const selection of [SELECTIONS[0]!, SELECTIONS[2]!]) {
         it(`${title}, top 3 — ${selection.name}`, async () => {
-          const problems = await checkPanel(panel(top3, title), { server, profile: profileName, data, dashboard: top3, selection, top: 3 });
+          const problems = await checkPanel(panel(top3, title), { server: server(), profile: profileName, data, dashboard: top3, selection, top: 3 });
           expect(problems, `panel "${title}"`).toEqual([]);
         });
       }
@@ -802,7 +635,7 @@ for (const profileName of prometheusProfileNames()) {
         const before = JSON.stringify(p);
         m.mutate(p);
         expect(JSON.stringify(p), 'the mutation changed nothing').not.toBe(before);
-        const problems = await checkPanel(p, { server, profile: profileName, data, dashboard: mapped, selection: SELECTIONS[0]!, shardMap });
+        const problems = await checkPanel(p, { server: server(), profile: profileName, data, dashboard: mapped, selection: SELECTIONS[0]!, shardMap });
         expect(problems.length).toBeGreaterThan(0);
       });
     }

@@ -1,35 +1,22 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { prometheusProfileNames } from '../../src/profiles/index.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
-import { ALL, interpolate, parseLabelValuesQuery, variableQueryText, type TemplateVariable } from '../support/grafana-interpolate.ts';
-import { describeWithPrometheus, startPrometheus, type PrometheusServer } from '../support/prometheus.ts';
+import { dashboardJson, FROM, TO, variableOptions } from '../support/e2e-dashboard.ts';
+import { ALL, interpolate } from '../support/grafana-interpolate.ts';
+import { describeWithPrometheus, usePrometheus } from '../support/prometheus.ts';
 import { FIXED_WINDOW, syntheticKinesis } from '../support/synthetic.ts';
 
 /*
  * A dashboard about some streams (config `streams`): on a real Prometheus with the synthetic data, the
  * stream variable lists exactly those streams and "All" reads exactly those. The list holds "audit.log",
  * whose dot must be escaped: the synthetic decoy stream "audit-log" would match it otherwise.
+ * The dashboard's time range is the e2e proofs' (test/support/e2e-dashboard.ts).
  */
-const TO = FIXED_WINDOW.end + 30;
-const FROM = TO - 3 * 3600;
-
-interface Dash {
-  panels: { title: string; targets?: { expr: string }[] }[];
-  templating: { list: (TemplateVariable & { query?: unknown })[] };
-}
 
 for (const profile of prometheusProfileNames()) {
   describeWithPrometheus(`stream filter on Prometheus — ${profile}`, () => {
     const data = syntheticKinesis(profile, FIXED_WINDOW);
     const label = (name: string) => data.streams.find((s) => s.name === name)!.labelValue;
-    let server: PrometheusServer;
-    beforeAll(async () => {
-      server = await startPrometheus({ openmetrics: data.openmetrics });
-    }, 60_000);
-    afterAll(async () => {
-      await server?.stop();
-    });
+    const server = usePrometheus(() => data.openmetrics);
 
     const cases: { name: string; streams: string[] | string; expected: string[] }[] = [
       { name: 'a list of names', streams: ['audit.log', 'Clicks-Stream'], expected: ['audit.log', 'Clicks-Stream'] },
@@ -38,18 +25,17 @@ for (const profile of prometheusProfileNames()) {
     ];
     for (const c of cases) {
       it(`lists and reads only the chosen streams — ${c.name}`, async () => {
-        const dash = JSON.parse(serialize(synth({ profile, streams: c.streams }))) as Dash;
-        const variables = dash.templating.list;
+        const dash = dashboardJson({ profile, streams: c.streams });
+        const variables = dash.templating?.list ?? [];
         const values = Object.fromEntries(variables.filter((v) => v.type === 'query').map((v) => [v.name, [ALL]]));
         const want = c.expected.map(label).sort();
 
         const stream = variables.find((v) => v.name === 'stream')!;
-        const q = parseLabelValuesQuery(interpolate(variableQueryText(stream), { variables, values, range: { from: FROM, to: TO } }));
-        expect((await server.labelValues(q.label, q.match, FROM, TO)).sort()).toEqual(want);
+        expect((await variableOptions(server(), stream, variables, values)).sort()).toEqual(want);
 
-        const panel = dash.panels.find((p) => p.title === 'Incoming Bytes')!;
+        const panel = (dash.panels ?? []).find((p) => p.title === 'Incoming Bytes')!;
         const expr = interpolate(panel.targets![0]!.expr, { variables, values, range: { from: FROM, to: TO } });
-        const series = await server.query(expr, TO);
+        const series = await server().query(expr, TO);
         const streamLabel = Object.keys(data.streams[0]!.labels).find((k) => data.streams[0]!.labels[k] === data.streams[0]!.labelValue)!;
         expect(series.map((s) => s.labels[streamLabel]).sort()).toEqual(want);
       });

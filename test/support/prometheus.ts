@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 
 /**
  * A throwaway Prometheus for tests: its own temporary storage and config, loaded with OpenMetrics text
@@ -126,9 +126,155 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/** Both binaries, or an error saying how to get them (for code that runs only where describeWithPrometheus found them). */
+export function requirePrometheus(): PrometheusBinaries {
+  const found = findPrometheus();
+  if (!found.ok) throw new Error(`Prometheus not found (${found.reason}). ${HOW_TO_RUN}`);
+  return found.binaries;
+}
+
+/** The data as Prometheus stores it, on the dashboard's 1 m evaluation; no scrape targets: it serves only what promtool wrote. */
+export async function startPrometheus(options: StartOptions): Promise<PrometheusServer> {
+  const { version } = requirePrometheus();
+  const server = await servePrometheus({
+    prefix: 'kd-prometheus-',
+    files: { 'prometheus.yml': 'global:\n  evaluation_interval: 1m\n' },
+    openmetrics: options.openmetrics,
+    flags: [
+      // The synthetic data is old on purpose (fixed dates): keep every block whatever their age.
+      '--storage.tsdb.retention.time=36500d',
+      // Spelled out because the truths assume it (test/support/synthetic.ts PROMETHEUS_2).
+      '--query.lookback-delta=5m',
+    ],
+    ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+  });
+  const { url, api } = server;
+  const [major = 0] = version.split('.').map((n) => parseInt(n, 10));
+  return {
+    url,
+    version,
+    leftOpenSelectors: major >= 3,
+    async query(expr, time) {
+      const data = await api<{ resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+        '/api/v1/query',
+        new URLSearchParams({ query: expr, time: String(time) }),
+      );
+      if (data.resultType !== 'vector') throw new Error(`expected a vector, got ${data.resultType}: ${expr}`);
+      return data.result.map((r) => ({ labels: r.metric, time: r.value[0], value: parseValue(r.value[1]) }));
+    },
+    async queryRange(expr, start, end, step) {
+      const data = await api<{ resultType: string; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }>(
+        '/api/v1/query_range',
+        new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) }),
+      );
+      if (data.resultType !== 'matrix') throw new Error(`expected a matrix, got ${data.resultType}: ${expr}`);
+      return data.result.map((r) => ({ labels: r.metric, points: r.values.map(([t, v]) => [t, parseValue(v)] as [number, number]) }));
+    },
+    async labelValues(label, match, start, end) {
+      const params = new URLSearchParams();
+      for (const m of [match ?? []].flat()) params.append('match[]', m);
+      if (start !== undefined) params.set('start', String(start));
+      if (end !== undefined) params.set('end', String(end));
+      const res = await fetch(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${params}`);
+      const body = (await res.json()) as { status: string; data: string[]; error?: string };
+      if (body.status !== 'success') throw new Error(`label values for ${label} failed: ${body.error}`);
+      return body.data;
+    },
+    stop: server.stop,
+  };
+}
+
+/**
+ * A Prometheus for each test of the suite: started in beforeAll with the data `openmetrics()` returns, stopped in
+ * afterAll. Call it in a describeWithPrometheus body; the getter returns the running server inside tests.
+ */
+export function usePrometheus(openmetrics: () => string): () => PrometheusServer {
+  let server: PrometheusServer | undefined;
+  beforeAll(async () => {
+    server = await startPrometheus({ openmetrics: openmetrics() });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('Prometheus is not running: its beforeAll failed');
+    return server;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The machinery every test Prometheus shares (startPrometheus here, startRulesServer in promtool.ts).
+
+/** A temporary directory holding the given files (name → content); `cleanup` removes it. */
+export function tempFiles(prefix: string, files: Record<string, string>): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ServeOptions {
+  /** The temporary directory's name prefix. */
+  prefix: string;
+  /** Files written to the directory first; `prometheus.yml` is the config (relative paths in it are the directory's). */
+  files: Record<string, string>;
+  /** OpenMetrics text loaded as blocks with `promtool tsdb create-blocks-from openmetrics` before the start. */
+  openmetrics: string;
+  /** Flags besides the config, storage, listen address and log level. */
+  flags: readonly string[];
+  readyTimeoutMs?: number;
+}
+
+/** A started Prometheus: its URL, its HTTP API, and stop. */
+export interface RunningPrometheus {
+  url: string;
+  /** The API at `path`: a form POST with `params`, else a GET; the `data` of a successful answer, else throws. */
+  api<T>(path: string, params?: URLSearchParams): Promise<T>;
+  /** Stops the server (SIGTERM, then SIGKILL) and removes its directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
 const run = promisify(execFile);
 
-/** A port the kernel just gave out on 127.0.0.1 (Prometheus takes it a moment later; start retries if it lost the race). */
+/**
+ * Prometheus with its own temporary directory (config, the data as blocks in tsdb/), no scrape targets, on
+ * 127.0.0.1 and a free port; resolves once ready. The directory is removed on failure and on stop.
+ */
+export async function servePrometheus(options: ServeOptions): Promise<RunningPrometheus> {
+  const { prometheus, promtool } = requirePrometheus();
+  const { dir, cleanup } = tempFiles(options.prefix, { ...options.files, 'data.om': options.openmetrics });
+  try {
+    const tsdb = join(dir, 'tsdb');
+    // Blocks first, so the server opens them at start (promtool cuts them at 2 h boundaries itself).
+    try {
+      await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'data.om'), tsdb], { maxBuffer: 16 << 20 });
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      throw new Error(`promtool could not load the OpenMetrics data: ${err.stderr || err.message}`);
+    }
+    const args = (port: number) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${tsdb}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      ...options.flags,
+      '--log.level=warn',
+    ];
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return await launch(prometheus, dir, args, options.readyTimeoutMs ?? 30_000, cleanup);
+      } catch (e) {
+        lastError = e as Error;
+        if (!/address already in use/i.test(lastError.message)) break;
+      }
+    }
+    throw lastError ?? new Error('Prometheus did not start');
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+/** A port the kernel just gave out on 127.0.0.1 (Prometheus takes it a moment later; servePrometheus retries if it lost the race). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -160,68 +306,16 @@ function installExitHook(): void {
   });
 }
 
-export async function startPrometheus(options: StartOptions): Promise<PrometheusServer> {
-  const found = findPrometheus();
-  if (!found.ok) throw new Error(`Prometheus not found (${found.reason}). ${HOW_TO_RUN}`);
-  const { prometheus, promtool, version } = found.binaries;
-  const dir = mkdtempSync(join(tmpdir(), 'kd-prometheus-'));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  try {
-    const dataFile = join(dir, 'data.om');
-    const tsdb = join(dir, 'tsdb');
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(dataFile, options.openmetrics);
-    // No scrape targets: the server only serves what promtool wrote.
-    writeFileSync(config, 'global:\n  evaluation_interval: 1m\n');
-
-    // Blocks first, so the server opens them at start (promtool cuts them at 2 h boundaries itself).
-    try {
-      await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', dataFile, tsdb], { maxBuffer: 16 << 20 });
-    } catch (e) {
-      const err = e as { stderr?: string; message: string };
-      throw new Error(`promtool could not load the OpenMetrics data: ${err.stderr || err.message}`);
-    }
-
-    let lastError: Error | undefined;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        return await launch(prometheus, version, config, tsdb, options.readyTimeoutMs ?? 30_000, cleanup);
-      } catch (e) {
-        lastError = e as Error;
-        if (!/address already in use/i.test(lastError.message)) break;
-      }
-    }
-    throw lastError ?? new Error('Prometheus did not start');
-  } catch (e) {
-    cleanup();
-    throw e;
-  }
-}
-
 async function launch(
   bin: string,
-  version: string,
-  config: string,
-  tsdb: string,
+  dir: string,
+  args: (port: number) => string[],
   readyTimeoutMs: number,
   cleanup: () => void,
-): Promise<PrometheusServer> {
+): Promise<RunningPrometheus> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    bin,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${tsdb}`,
-      // The synthetic data is old on purpose (fixed dates): keep every block whatever their age.
-      '--storage.tsdb.retention.time=36500d',
-      `--web.listen-address=127.0.0.1:${port}`,
-      // Spelled out because the truths assume it (test/support/synthetic.ts PROMETHEUS_2).
-      '--query.lookback-delta=5m',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child = spawn(bin, args(port), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   installExitHook();
   let log = '';
@@ -268,50 +362,19 @@ async function launch(
     await sleep(100);
   }
 
-  async function api<T>(path: string, params: URLSearchParams): Promise<T> {
-    // POST keeps long expressions out of the URL; Prometheus accepts form bodies on these endpoints.
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: params,
-    });
-    const body = (await res.json()) as { status: string; data: T; error?: string; errorType?: string };
-    if (body.status !== 'success') {
-      throw new Error(`Prometheus ${path} failed (${res.status} ${body.errorType ?? ''}): ${body.error ?? ''}\n  ${params.get('query') ?? params.toString()}`);
-    }
-    return body.data;
-  }
-
   let stopped = false;
-  const [major = 0] = version.split('.').map((n) => parseInt(n, 10));
   return {
     url,
-    version,
-    leftOpenSelectors: major >= 3,
-    async query(expr, time) {
-      const data = await api<{ resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
-        '/api/v1/query',
-        new URLSearchParams({ query: expr, time: String(time) }),
+    async api<T>(path: string, params?: URLSearchParams): Promise<T> {
+      // POST keeps long expressions out of the URL; Prometheus accepts form bodies on the query endpoints.
+      const res = await fetch(
+        `${url}${path}`,
+        params ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params } : {},
       );
-      if (data.resultType !== 'vector') throw new Error(`expected a vector, got ${data.resultType}: ${expr}`);
-      return data.result.map((r) => ({ labels: r.metric, time: r.value[0], value: parseValue(r.value[1]) }));
-    },
-    async queryRange(expr, start, end, step) {
-      const data = await api<{ resultType: string; result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> }>(
-        '/api/v1/query_range',
-        new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) }),
-      );
-      if (data.resultType !== 'matrix') throw new Error(`expected a matrix, got ${data.resultType}: ${expr}`);
-      return data.result.map((r) => ({ labels: r.metric, points: r.values.map(([t, v]) => [t, parseValue(v)] as [number, number]) }));
-    },
-    async labelValues(label, match, start, end) {
-      const params = new URLSearchParams();
-      for (const m of [match ?? []].flat()) params.append('match[]', m);
-      if (start !== undefined) params.set('start', String(start));
-      if (end !== undefined) params.set('end', String(end));
-      const res = await fetch(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${params}`);
-      const body = (await res.json()) as { status: string; data: string[]; error?: string };
-      if (body.status !== 'success') throw new Error(`label values for ${label} failed: ${body.error}`);
+      const body = (await res.json()) as { status: string; data: T; error?: string; errorType?: string };
+      if (body.status !== 'success') {
+        throw new Error(`Prometheus ${path} failed (${res.status} ${body.errorType ?? ''}): ${body.error ?? ''}\n  ${params?.get('query') ?? params?.toString() ?? ''}`);
+      }
       return body.data;
     },
     async stop() {

@@ -1,21 +1,20 @@
 import { SHARD_LIMITS } from '../../src/capacity.ts';
-import { metric, type Statistic } from '../../src/catalog/index.ts';
 import type { DashboardOptionsInput } from '../../src/config/schema.ts';
-import { getProfile, ProfileError } from '../../src/profiles/index.ts';
+import { getProfile } from '../../src/profiles/index.ts';
+import { ACCOUNT_A, ACCOUNT_B, componentValue, exporterQuirksOf, labelText, seriesPlan, type PeriodSummary } from './synthetic.ts';
 
 /**
  * Synthetic Kinesis metrics for the alert proof: streams built to break each alert rule, streams that come
  * close without breaking any, and streams a rule must not see (outside the dashboard's stream filter, or
  * without a shard count). Stored as each exporter profile stores them (series names from
- * `profile.seriesNames`, labels from `profile.labels`), ending at a given time, so a live Prometheus
- * evaluates its rules on them.
+ * `profile.seriesNames`, labels from `profile.labels`, exporter quirks and the text as in synthetic.ts),
+ * ending at a given time, so a live Prometheus evaluates its rules on them.
  *
  * Pure and deterministic for the same arguments. Only the metrics the rules read are written (with every
  * statistic the profile stores for them), one sample per 60 s period.
  */
 
-export const ACCOUNT_A = '111122223333';
-export const ACCOUNT_B = '444455556666';
+export { ACCOUNT_A, ACCOUNT_B };
 
 /** The retention the proof's config declares (capacity.retentionHours): 48 h, not the default, so it shows. */
 export const PROOF_RETENTION_HOURS = 48;
@@ -173,18 +172,10 @@ export function proofOptions(profile: string): DashboardOptionsInput {
   };
 }
 
-/** A CloudWatch period summary: what every statistic derives from. */
-interface Summary {
-  sum: number;
-  count: number;
-  min: number;
-  max: number;
-}
-
 const CALLS = 100;
 
 /** The summary of each metric the rules read, for one period. */
-const SUMMARIES: Readonly<Record<string, (p: Period) => Summary>> = {
+const SUMMARIES: Readonly<Record<string, (p: Period) => PeriodSummary>> = {
   IncomingBytes: (p) => ({ sum: p.bytes, count: CALLS, min: 1, max: (2 * p.bytes) / CALLS }),
   IncomingRecords: (p) => ({ sum: p.records, count: CALLS, min: 1, max: (2 * p.records) / CALLS }),
   'GetRecords.IteratorAgeMilliseconds': (p) => ({ sum: (p.iteratorAgeMs / 2) * CALLS, count: CALLS, min: 0, max: p.iteratorAgeMs }),
@@ -194,28 +185,6 @@ const SUMMARIES: Readonly<Record<string, (p: Period) => Summary>> = {
   'PutRecords.FailedRecords': (p) => ({ sum: p.failedRecords, count: 10, min: 0, max: p.failedRecords }),
 };
 export const ALERT_METRICS: readonly string[] = Object.keys(SUMMARIES);
-
-function statisticValue(s: Summary, statistic: Statistic): number {
-  switch (statistic) {
-    case 'Sum':
-      return s.sum;
-    case 'SampleCount':
-      return s.count;
-    case 'Minimum':
-      return s.min;
-    case 'Maximum':
-      return s.max;
-    case 'Average':
-      return s.sum / s.count;
-  }
-}
-
-/** Labels the exporters add besides stream, region and account (rules must aggregate them away), and how they spell stream names. */
-const QUIRKS: Readonly<Record<string, { lowercase: boolean; extra: (s: StreamModel) => Record<string, string> }>> = {
-  'cloudwatch-exporter': { lowercase: false, extra: () => ({ job: 'cloudwatch', instance: 'cloudwatch-exporter:9106' }) },
-  yace: { lowercase: false, extra: (s) => ({ job: 'yace', instance: 'yace:5000', name: `arn:aws:kinesis:${s.region}:${s.account}:stream/${s.name}` }) },
-  'logzio-metric-streams': { lowercase: true, extra: () => ({ job: 'metric-streams' }) },
-};
 
 export interface AlertStream {
   name: string;
@@ -238,13 +207,6 @@ export interface SyntheticAlertData {
   sampleCount: number;
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labelText = (labels: Readonly<Record<string, string>>) =>
-  Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${escape(labels[k]!)}"`)
-    .join(',');
-
 /**
  * The data for one profile: `minutes` + 1 samples per series, the last at `end` (unix seconds, a multiple of 60).
  * `forState`: rules (name, severity) to write ALERTS_FOR_STATE for, for every stream (see the proof test).
@@ -254,47 +216,28 @@ export function syntheticAlertData(profileName: string, options: { end: number; 
   const n = options.minutes ?? 120;
   if (end % PERIOD_SECONDS !== 0) throw new Error(`end must be a multiple of ${PERIOD_SECONDS} s, got ${end}`);
   const start = end - n * PERIOD_SECONDS;
-  const quirks = QUIRKS[profileName];
-  if (!quirks) throw new Error(`no exporter quirks for profile "${profileName}": add it to QUIRKS in test/support/synthetic-alerts.ts`);
+  const quirks = exporterQuirksOf(profileName);
   const profile = getProfile(profileName);
   const { labels: names } = profile;
 
   const streams = ALERT_STREAMS.map((m) => {
-    const labelValue = quirks.lowercase ? m.name.toLowerCase() : m.name;
+    const labelValue = quirks.streamLabelValue(m.name);
     const alertLabels: Record<string, string> = { [names.stream]: labelValue };
     if (names.region) alertLabels[names.region] = m.region;
     if (names.account) alertLabels[names.account] = m.account;
-    return { model: m, stream: { name: m.name, role: m.role, breaks: m.breaks, labelValue, alertLabels, labels: { ...quirks.extra(m), ...alertLabels } } };
+    return { model: m, stream: { name: m.name, role: m.role, breaks: m.breaks, labelValue, alertLabels, labels: { ...quirks.extraLabels(m), ...alertLabels } } };
   });
   if (new Set(streams.map((s) => JSON.stringify(s.stream.alertLabels))).size !== streams.length) throw new Error(`profile ${profileName}: two streams share their labels`);
 
-  // Every series the profile stores for the rules' metrics: one per statistic, or sum/count/min/max (metric streams).
-  const plan = new Map<string, { metricId: string; read: (s: Summary) => number }>();
-  for (const metricId of ALERT_METRICS) {
-    for (const statistic of metric(metricId).statistics) {
-      let series: string[];
-      try {
-        series = profile.seriesNames(metricId, statistic);
-      } catch (e) {
-        if (e instanceof ProfileError) continue;
-        throw e;
-      }
-      if (series.length === 1) plan.set(series[0]!, { metricId, read: (s) => statisticValue(s, statistic) });
-      else if (series.length === 2 && statistic === 'Average') {
-        plan.set(series[0]!, { metricId, read: (s) => s.sum });
-        plan.set(series[1]!, { metricId, read: (s) => s.count });
-      } else throw new Error(`profile ${profileName}: unexpected series for ${metricId} ${statistic}: ${series.join(', ')}`);
-    }
-  }
-
   const lines: string[] = [];
   let sampleCount = 0;
-  for (const [name, { metricId, read }] of plan) {
+  // Every series the profile stores for the rules' metrics: one per statistic, or sum/count/min/max (metric streams).
+  for (const { name, component, metricIds: [metricId] } of seriesPlan(profileName, ALERT_METRICS)) {
     lines.push(`# TYPE ${name} gauge`);
     for (const { model, stream } of streams) {
       const text = labelText(stream.labels);
       for (let i = 0; i <= n; i++) {
-        lines.push(`${name}{${text}} ${read(SUMMARIES[metricId]!(model.period(i, n)))} ${start + i * PERIOD_SECONDS}`);
+        lines.push(`${name}{${text}} ${componentValue(SUMMARIES[metricId!]!(model.period(i, n)), component)} ${start + i * PERIOD_SECONDS}`);
         sampleCount++;
       }
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts';
-import { apportion, EXTENDED_METRICS, FIXED_WINDOW, HOT_RECORDS, HOT_WRITES, SYNTHETIC_METRICS, syntheticKinesis, type Source } from './synthetic.ts';
+import { expectValidOpenMetrics } from './openmetrics.ts';
+import { apportion, EXTENDED_METRICS, FIXED_WINDOW, HOT_RECORDS, HOT_WRITES, SHARD_TWINS, SYNTHETIC_METRICS, syntheticKinesis, type Source } from './synthetic.ts';
 
 // The extended synthetic data (issue 6: rows beyond the seed, capacity) checked against numbers worked out by
 // hand, so the e2e proof (test/e2e/rows-prometheus.test.ts) compares Prometheus with the closed form.
@@ -161,12 +162,7 @@ describe('extended synthetic data: per-profile series', () => {
 
       it('stores shard series under the stream-level names, told apart by the shard label', () => {
         const shardLabel = `${profile.labels.shard}="`;
-        for (const [metric, statistic] of [
-          ['IncomingBytes', 'Sum'],
-          ['IncomingRecords', 'Sum'],
-          ['WriteProvisionedThroughputExceeded', 'Average'],
-          ['ReadProvisionedThroughputExceeded', 'Average'],
-        ] as const) {
+        for (const [metric, statistic] of SHARD_TWINS) {
           const [series] = profile.seriesNames(metric, statistic);
           expect(profile.seriesNames(`Shard.${metric}`, statistic)[0]).toBe(series);
           const last = d.openmetrics.split('\n').filter((l) => l.startsWith(`${series}{`) && l.endsWith(` ${FIXED_WINDOW.end}`));
@@ -176,38 +172,7 @@ describe('extended synthetic data: per-profile series', () => {
       });
 
       it('is valid OpenMetrics: families and series contiguous, samples in time order, # EOF last', () => {
-        expect(d.openmetrics.endsWith('\n# EOF\n')).toBe(true);
-        const problems: string[] = [];
-        const families = new Set<string>();
-        const seen = new Set<string>();
-        let family = '';
-        let series = '';
-        let lastTime = -Infinity;
-        for (const line of d.openmetrics.trimEnd().split('\n').slice(0, -1)) {
-          const type = /^# TYPE (\S+) gauge$/.exec(line);
-          if (type) {
-            if (families.has(type[1]!)) problems.push(`family ${type[1]} split`);
-            families.add((family = type[1]!));
-            continue;
-          }
-          const m = /^(\S+?)(\{.*\}) (\S+) (\d+)$/.exec(line);
-          if (!m) {
-            problems.push(`bad line: ${line}`);
-            continue;
-          }
-          if (m[1] !== family) problems.push(`sample outside its family: ${line}`);
-          const key = m[1]! + m[2]!;
-          if (key !== series) {
-            if (seen.has(key)) problems.push(`series split: ${key}`);
-            seen.add((series = key));
-            lastTime = -Infinity;
-          }
-          if (Number(m[4]) <= lastTime) problems.push(`out of order: ${line}`);
-          lastTime = Number(m[4]);
-          if (!Number.isFinite(Number(m[3]))) problems.push(`not a number: ${line}`);
-        }
-        expect(problems.slice(0, 5)).toEqual([]);
-        expect(seen.size).toBe(d.seriesCount);
+        expectValidOpenMetrics(d.openmetrics, d.seriesCount);
       });
 
       if (name === 'logzio-metric-streams') {

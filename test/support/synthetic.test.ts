@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts';
+import { expectValidOpenMetrics } from './openmetrics.ts';
 import { FIXED_WINDOW, syntheticKinesis } from './synthetic.ts';
 
 // The generic truth helpers are checked here against numbers worked out by hand, so the e2e proof
@@ -122,39 +123,7 @@ describe('synthetic Kinesis data: per-profile series', () => {
       });
 
       it('is valid OpenMetrics: families and series contiguous, samples in time order, # EOF last', () => {
-        expect(d.openmetrics.endsWith('\n# EOF\n')).toBe(true);
-        // Plain checks collected into one list: ~40,000 lines, one expect each would be slow.
-        const problems: string[] = [];
-        const seenFamilies = new Set<string>();
-        const seenSeries = new Set<string>();
-        let family = '';
-        let series = '';
-        let lastTime = -Infinity;
-        for (const line of d.openmetrics.trimEnd().split('\n').slice(0, -1)) {
-          const type = /^# TYPE (\S+) gauge$/.exec(line);
-          if (type) {
-            if (seenFamilies.has(type[1]!)) problems.push(`family ${type[1]} split`);
-            seenFamilies.add((family = type[1]!));
-            continue;
-          }
-          const m = /^(\S+?)(\{.*\}) (\S+) (\d+)$/.exec(line);
-          if (!m) {
-            problems.push(`bad line: ${line}`);
-            continue;
-          }
-          if (m[1] !== family) problems.push(`sample outside its family: ${line}`);
-          const key = m[1]! + m[2]!;
-          if (key !== series) {
-            if (seenSeries.has(key)) problems.push(`series split: ${key}`);
-            seenSeries.add((series = key));
-            lastTime = -Infinity;
-          }
-          if (Number(m[4]) <= lastTime) problems.push(`out of order: ${line}`);
-          lastTime = Number(m[4]);
-          if (!Number.isFinite(Number(m[3]))) problems.push(`not a number: ${line}`);
-        }
-        expect(problems.slice(0, 5)).toEqual([]);
-        expect(seenSeries.size).toBe(d.seriesCount);
+        expectValidOpenMetrics(d.openmetrics, d.seriesCount);
       });
 
       if (name === 'logzio-metric-streams') {

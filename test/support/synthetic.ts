@@ -310,6 +310,18 @@ export const HOT_WRITES = 'hot-writes';
 export const HOT_RECORDS = 'hot-records';
 
 /**
+ * The stream-level metrics (with a statistic the proofs read) whose shard-level twins, Shard.<metric>, the
+ * exporters store under the same series names: in the extended data a stream's own series is the one without
+ * the shard label.
+ */
+export const SHARD_TWINS: ReadonlyArray<readonly [metricId: string, statistic: Statistic]> = [
+  ['IncomingBytes', 'Sum'],
+  ['IncomingRecords', 'Sum'],
+  ['WriteProvisionedThroughputExceeded', 'Average'],
+  ['ReadProvisionedThroughputExceeded', 'Average'],
+];
+
+/**
  * The extended data's two more streams, each at exactly 80% of a per-stream limit for its number of shards
  * (1 MiB/s and 1000 records/s written, 2 MiB/s read, per shard; 60 s periods):
  * - hot-writes, 4 shards: 201,326,592 bytes written a minute = 0.8 × 4 × 1 MiB/s × 60 s, and read twice over
@@ -533,9 +545,9 @@ export function statisticValue(s: PeriodSummary, statistic: Statistic): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Exporter quirks the profiles do not describe: label values and scrape labels.
+// Exporter quirks the profiles do not describe: label values and scrape labels (synthetic-alerts.ts uses them too).
 
-interface ExporterQuirks {
+export interface ExporterQuirks {
   /** How the exporter writes a stream name into the stream label. */
   streamLabelValue(name: string): string;
   /** How it writes a consumer name or shard id into the consumer or shard label. */
@@ -544,7 +556,7 @@ interface ExporterQuirks {
    * Labels the exporter or the scrape adds besides stream / region / account / consumer / shard (queries must
    * aggregate them away); `consumer` is set on a consumer's series.
    */
-  extraLabels(s: StreamModel, consumer?: string): Record<string, string>;
+  extraLabels(s: { name: string; region: string; account: string }, consumer?: string): Record<string, string>;
 }
 
 const exporterQuirks: Readonly<Record<string, ExporterQuirks>> = {
@@ -572,10 +584,16 @@ const exporterQuirks: Readonly<Record<string, ExporterQuirks>> = {
   },
 };
 
+export function exporterQuirksOf(profileName: string): ExporterQuirks {
+  const found = exporterQuirks[profileName];
+  if (!found) throw new Error(`no exporter quirks for profile "${profileName}": add it to exporterQuirks in test/support/synthetic.ts`);
+  return found;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** How one Prometheus series is read off a period summary. */
-type Component = 'sum' | 'count' | 'min' | 'max' | 'average';
+export type Component = 'sum' | 'count' | 'min' | 'max' | 'average';
 
 const componentOf: Record<Statistic, Component> = {
   Sum: 'sum',
@@ -585,12 +603,12 @@ const componentOf: Record<Statistic, Component> = {
   Average: 'average',
 };
 
-function componentValue(s: PeriodSummary, c: Component): number {
+export function componentValue(s: PeriodSummary, c: Component): number {
   return c === 'average' ? s.sum / s.count : s[c];
 }
 
 /** One Prometheus metric name: the component it holds, and the catalog metrics whose series it holds. */
-interface Family {
+export interface Family {
   name: string;
   component: Component;
   /** One metric, or a stream-level metric and its shard-level twin (exporters name both alike). */
@@ -602,7 +620,7 @@ interface Family {
  * profile can express (metric streams: _sum, _count, _min, _max; the others: one series per statistic).
  * A name may hold a stream-level and a shard-level metric (told apart by the shard label), nothing else.
  */
-function seriesPlan(profileName: string, metricIds: readonly string[]): Family[] {
+export function seriesPlan(profileName: string, metricIds: readonly string[]): Family[] {
   const profile = getProfile(profileName);
   const plan = new Map<string, Family>();
   const add = (name: string, metricId: string, component: Component) => {
@@ -645,7 +663,8 @@ function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-function labelText(labels: Readonly<Record<string, string>>): string {
+/** The labels of a series as OpenMetrics writes them between the braces: sorted by name, values escaped. */
+export function labelText(labels: Readonly<Record<string, string>>): string {
   return Object.keys(labels)
     .sort()
     .map((k) => `${k}="${escapeLabelValue(labels[k]!)}"`)
@@ -666,9 +685,7 @@ export function syntheticKinesis(profileName: string, options: SyntheticOptions)
   if (start % step !== 0 || (end - start) % step !== 0 || end <= start) {
     throw new Error(`start and end must be multiples of ${step} s with end > start (got ${start}, ${end})`);
   }
-  const found = exporterQuirks[profileName];
-  if (!found) throw new Error(`no exporter quirks for profile "${profileName}": add it to exporterQuirks in test/support/synthetic.ts`);
-  const quirks: ExporterQuirks = found;
+  const quirks = exporterQuirksOf(profileName);
   const profile = getProfile(profileName);
   const { labels: names } = profile;
   const metricIds = extended ? [...SYNTHETIC_METRICS, ...EXTENDED_METRICS] : SYNTHETIC_METRICS;
