@@ -1,6 +1,7 @@
 // The CLI's entry module: what bin/kinesis-dashboards.js loads, either the bundle built from this
-// file (dist/, see scripts/build.mjs) or this file itself through tsx. Importing it does no work.
-import { config } from 'zod';
+// file (dist/, see scripts/build.mjs) or this file itself through tsx. Importing it does no work
+// besides setting zod's global config (./zod-jitless.ts, first: before any schema is built).
+import './zod-jitless.ts';
 import { runCli } from './parser.ts';
 
 export { buildParser, runCli } from './parser.ts';
@@ -10,8 +11,5 @@ export { synth } from '../synth.ts';
 
 /** Runs one command line in this process and sets its exit code. */
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
-  // zod compiles a fast parser (new Function) for each object schema on its first parse: worth it
-  // for a server parsing the same shape a million times, a loss for a CLI that parses each a few times.
-  config({ jitless: true });
   process.exitCode = await runCli(args);
 }
