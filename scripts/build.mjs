@@ -77,6 +77,33 @@ function lazySdkIndexes() {
 }
 
 /**
+ * The SDK's ~250 CommonJS files each `require("tslib")`, which esbuild resolves to tslib's ES module
+ * build; a require() of a bundled ES module is `__toCommonJS(...)`, a fresh copy of tslib's ~40
+ * exports for every SDK file that loads (~3 ms of `generate`). Each such require() gets one CommonJS
+ * module instead that requires the ES build once: the same exports object for every SDK file.
+ * (Not tslib's own CommonJS build: that one also writes its helpers onto the global object.)
+ */
+function tslibOnce() {
+  return {
+    name: 'tslib-once',
+    setup(build) {
+      build.onResolve({ filter: /^tslib$/ }, async (args) => {
+        if (args.kind !== 'require-call' || args.pluginData === 'real') return undefined;
+        const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real' });
+        if (real.errors.length > 0) return { errors: real.errors };
+        // Named .cjs: esbuild takes a .mjs path (the ES build's) for an ES module, whatever it contains.
+        return { path: `${real.path}.cjs`, namespace: 'tslib-once', pluginData: real.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'tslib-once' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.pluginData)});\n`,
+        loader: 'js',
+        resolveDir: dirname(args.pluginData),
+      }));
+    },
+  };
+}
+
+/**
  * Three edits to yargs' Node shim (lib/platform-shims/esm.mjs), each checked so a yargs upgrade that
  * moves them fails the build instead of slipping through:
  *  - it finds its message catalogs at `<its own file>/../../../locales`; bundled, its own file is the
@@ -273,7 +300,7 @@ export function bundleOptions(root = defaultRoot, fingerprints = new Map()) {
     },
     footer: { js: '})' },
     define: { 'import.meta.url': '__kd_import_meta_url' },
-    plugins: [lazySdkIndexes(), yargsShim(), lazyStringWidth(), wrapAnsiPlainText(), lazyBuiltins(), ownSources(root, fingerprints)],
+    plugins: [lazySdkIndexes(), tslibOnce(), yargsShim(), lazyStringWidth(), wrapAnsiPlainText(), lazyBuiltins(), ownSources(root, fingerprints)],
   };
 }
 
