@@ -104,13 +104,19 @@ function tslibOnce() {
 }
 
 /**
- * Three edits to yargs' Node shim (lib/platform-shims/esm.mjs), each checked so a yargs upgrade that
+ * Four edits to yargs' Node shim (lib/platform-shims/esm.mjs), each checked so a yargs upgrade that
  * moves them fails the build instead of slipping through:
  *  - it finds its message catalogs at `<its own file>/../../../locales`; bundled, its own file is the
  *    bundle, so point it at dist/yargs-locales (copied there by the build): messages stay translated.
  *  - it imports node:assert for two internal checks that hold on every run (~2 ms to load): compare
  *    first, and load assert only to throw its own error when a check fails.
  *  - it reads process.stdout.columns at load: make it a getter.
+ *  - it looks for the package.json of the program above its own file's node_modules/ (yargs()
+ *    guesses the version from it on every run); bundled, its own file is dist/cli-*.cjs, with no
+ *    node_modules/ in the path, so it searched from the working directory up to / instead, and where
+ *    none was found (a run outside a package) a failed check loaded node:assert and built an
+ *    AssertionError, whose stack trace makes V8 index the lines of the whole bundle: ~5 ms. Point it at
+ *    this package's root (dist/..), as it is when not bundled.
  */
 function yargsShim() {
   const edits = [
@@ -122,6 +128,7 @@ function yargsShim() {
         'const notStrictEqual = (a, b, m) => { if (Object.is(a, b)) __kdAssert().notStrictEqual(a, b, m) }\n' +
         'const strictEqual = (a, b, m) => { if (!Object.is(a, b)) __kdAssert().strictEqual(a, b, m) }',
     ],
+    ["const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));", "const mainFilename = fileURLToPath(new URL('..', import.meta.url));"],
     // Read the terminal width when yargs asks (only without an explicit .wrap()), not at load:
     // touching process.stdout creates the stream, ~2 ms of every run.
     [
