@@ -2,7 +2,10 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { UID_PATTERN } from './config/schema.ts';
 import { UsageError } from './errors.ts';
+import { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
 import { ensureDir, writeAtomic } from './write.ts';
+
+export { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
 
 /**
  * Grafana file provisioning: the dashboard JSON plus the provider YAML that tells Grafana where to find it.
@@ -12,11 +15,6 @@ import { ensureDir, writeAtomic } from './write.ts';
  *   DIR/dashboards/<uid>.json     → the provider's options.path (default /var/lib/grafana/dashboards/kinesis)
  * Several dashboards (different --uid) can share DIR: each adds its JSON, the YAML stays one provider.
  */
-
-export const PROVIDER_NAME = 'kinesis-dashboards';
-export const PROVISIONING_YAML = 'kinesis-dashboards.yaml';
-export const PROVISIONING_DASHBOARDS_DIR = 'dashboards';
-export const DEFAULT_PROVISIONING_PATH = '/var/lib/grafana/dashboards/kinesis';
 
 // Characters a one-line YAML scalar cannot carry as themselves: C0 controls other than tab, DEL, C1 controls,
 // line breaks (a single-quoted scalar folds them into spaces), and the non-characters U+FFFE/U+FFFF.

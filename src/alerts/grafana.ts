@@ -17,7 +17,7 @@ import { toYaml, yamlComments, type YamlValue } from './yaml.ts';
  * their `{{ $labels.… }}` templates and PromQL stay as written.
  */
 
-export const DEFAULT_ALERT_FOLDER = 'Kinesis';
+export { DEFAULT_ALERT_FOLDER } from './formats.ts';
 /** CloudWatch data changes once a minute: evaluating more often finds nothing new. */
 export const GRAFANA_EVALUATION_INTERVAL = '1m';
 /** How far back query A reads: enough for the 5-minute windows and the 5-minute lookback. */

@@ -1,4 +1,5 @@
 import type { DashboardOptions } from '../config/schema.ts';
+import type { AlertFormat } from './formats.ts';
 import { DEFAULT_ALERT_FOLDER, grafanaRuleFile } from './grafana.ts';
 import { prometheusRuleFile } from './prometheus.ts';
 import { alertPlan, type AlertPlan } from './rules.ts';
@@ -7,8 +8,7 @@ export * from './rules.ts';
 export { DEFAULT_ALERT_FOLDER, grafanaRuleFile, grafanaRuleGroup, grafanaRuleTitle, grafanaRuleUid, GRAFANA_EVALUATION_INTERVAL } from './grafana.ts';
 export { prometheusAnnotations, prometheusMessage, prometheusRuleFile } from './prometheus.ts';
 
-export const ALERT_FORMATS = ['prometheus', 'grafana'] as const;
-export type AlertFormat = (typeof ALERT_FORMATS)[number];
+export { ALERT_FORMATS, type AlertFormat } from './formats.ts';
 
 /** Everything a rule file needs besides the dashboard's options. */
 export interface AlertFileSettings {

@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context } from '../cli/context.ts';
 import { UsageError, formatIssues } from '../errors.ts';
-import { ConfigFile } from './file.ts';
+import type { ConfigFile } from './file.ts';
 import { DashboardOptions } from './schema.ts';
-import { embeddedSecrets } from './targets.ts';
 
 /**
  * Reads and validates a JSON config file; every problem names the file and the field.
@@ -25,6 +24,8 @@ export async function readConfigFile(ctx: Context, path: string): Promise<{ file
   } catch (err) {
     throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message}); fix the syntax`);
   }
+  // The config file's schema (and the targets') loads only when there is a file to check.
+  const [{ ConfigFile }, { embeddedSecrets }] = await Promise.all([import('./file.ts'), import('./targets.ts')]);
   // Secrets first: their message says what to do instead, where "unknown key" would not.
   const secrets = embeddedSecrets(raw);
   if (secrets.length) throw new UsageError(`--config ${path}: refused\n${formatIssues(secrets, 'config')}`);

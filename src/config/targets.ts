@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOGZIO_REGIONS } from '../grafana/connection.ts';
+import { LOGZIO_REGIONS } from '../grafana/regions.ts';
 
 // Where dashboards are published. A target names where its secret comes from (an environment
 // variable), never the secret itself: config files are committed.

@@ -3,18 +3,9 @@ import { resolve } from 'node:path';
 import type { Context } from '../cli/context.ts';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_RETRY, type Connection } from './http.ts';
+import { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
 
-/** Logz.io's API hosts by region (shared/reference/grafana-http-api.md, "Logz.io"). */
-export const LOGZIO_REGIONS = {
-  us: 'api.logz.io',
-  au: 'api-au.logz.io',
-  ca: 'api-ca.logz.io',
-  eu: 'api-eu.logz.io',
-  nl: 'api-nl.logz.io',
-  uk: 'api-uk.logz.io',
-  wa: 'api-wa.logz.io',
-} as const;
-export type LogzioRegion = keyof typeof LOGZIO_REGIONS;
+export { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
 
 export interface ConnectionFlags {
   url?: string;

@@ -1,28 +1,8 @@
 import type { CommandModule } from 'yargs';
-import pkg from '../../../package.json' with { type: 'json' };
-import { publishAll, summarize, type Result } from '../../publish/publisher.ts';
 import type { Context } from '../context.ts';
-import { openWhileMaking, plan, refuseTokenFlag, remoteOptions, withConnection, type RemoteFlags } from './remote.ts';
+import { remoteOptions, type RemoteFlags } from './remote.ts';
 
-type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
-
-/** One line per dashboard: status, uid, URL or reason; dry runs list their changes. */
-export function formatResults(results: Result[], showChanges: boolean): string {
-  return results
-    .map((r) => {
-      const head = `${r.status.padEnd(12)} ${r.uid}${r.url ? `  ${r.url}` : ''}${r.error ? `  ${r.error}` : ''}`;
-      return showChanges && r.changes.length ? [head, ...r.changes.map((c) => `    ${c}`)].join('\n') : head;
-    })
-    .join('\n') + '\n';
-}
-
-/** On a terminal, a one-line counter on stderr while a fleet is published; nothing in logs. */
-export function progress(out: Context, json?: boolean) {
-  if (!out.isTTY || json) return undefined;
-  return (r: Result, done: number, total: number) => {
-    out.stderr(`\r\x1b[2K[${done}/${total}] ${r.uid} ${r.status}${done === total ? '\n' : ''}`);
-  };
-}
+export type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
 
 export function publishCommand(ctx: Context): CommandModule<object, PublishFlags> {
   return {
@@ -33,17 +13,6 @@ export function publishCommand(ctx: Context): CommandModule<object, PublishFlags
         .option('message', { type: 'string', describe: 'version message shown in Grafana\'s history' })
         .option('dry-run', { type: 'boolean', describe: 'write nothing; print what would change' })
         .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' }),
-    handler: async (argv) => {
-      refuseTokenFlag(argv);
-      const { items: making, connection, api } = await plan(ctx, argv);
-      await withConnection(ctx, connection, async (conn, out) => {
-        const { store, list: items } = await openWhileMaking(conn, api, making);
-        const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
-        const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, api, onResult: progress(out, argv.json) });
-        if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);
-        else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
-        if (results.some((r) => r.status === 'failed')) ctx.exitCode = 1;
-      });
-    },
+    handler: async (argv) => (await import('../handlers/publish.ts')).publish(ctx, argv),
   };
 }

@@ -1,17 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { loadPlan } from '../../config/load.ts';
-import { UsageError } from '../../errors.ts';
-import { LOGZIO_REGIONS, redact, resolveConnection, type ConnectionFlags } from '../../grafana/connection.ts';
-import { closeConnection, type Connection } from '../../grafana/http.ts';
-import { splitFolderPath } from '../../grafana/folders.ts';
-import { prepareForPublish } from '../../publish/prepare.ts';
-import { openStore, type Publication } from '../../publish/publisher.ts';
-import type { DashboardStore } from '../../grafana/store.ts';
-import { serialize } from '../../serialize.ts';
-import { synthOptions } from '../../synth.ts';
-import type { Context } from '../context.ts';
+import type { ConnectionFlags } from '../../grafana/connection.ts';
+import { LOGZIO_REGIONS } from '../../grafana/regions.ts';
 import { dashboardOptions, type DashboardFlags } from './generate.ts';
 
 // What `publish` and `diff` share: which dashboard, where it goes, and how to reach Grafana.
@@ -24,13 +13,6 @@ export interface RemoteFlags extends DashboardFlags, ConnectionFlags {
   api?: 'auto' | 'legacy' | 'k8s';
   json?: boolean;
   token?: string;
-}
-
-/** Refuses a secret on the command line before anything else happens. */
-export function refuseTokenFlag(flags: RemoteFlags): void {
-  if (flags.token !== undefined) {
-    throw new UsageError('--token would put the secret in shell history and process lists: set GRAFANA_TOKEN (or LOGZIO_API_TOKEN), or use --token-file');
-  }
 }
 
 /** How to reach Grafana or Logz.io: shared by publish, diff and preview --live. */
@@ -60,115 +42,4 @@ export function remoteOptions<T>(y: Argv<T>) {
     .conflicts('folder-uid', 'folder-title')
     .conflicts('file', ['profile', 'uid', 'title', 'config'])
     .conflicts('target', ['url', 'logzio-region', 'logzio-api-url', 'file']);
-}
-
-/** What `publish` and `diff` act on: the dashboards, and the connection settings they go to. */
-export interface Plan {
-  /** Made on call: the caller starts talking to Grafana first and makes the dashboards meanwhile. */
-  items: () => Publication[];
-  connection: ConnectionFlags;
-  api: 'auto' | 'legacy' | 'k8s';
-}
-
-function folderTarget(title?: string, uid?: string): Publication['folder'] {
-  return uid ? { uid } : title !== undefined ? { path: splitFolderPath(title) } : undefined;
-}
-
-async function readDashboardFile(ctx: Context, file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(resolve(ctx.cwd, file), 'utf8');
-  } catch (err) {
-    throw new UsageError(`--file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a dashboard JSON file`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--file ${file}: not valid JSON (${(err as Error).message})`);
-  }
-}
-
-/**
- * The dashboards to send and where: --file, or the dashboards the config describes — with
- * --target, those listed for that target, over the target's connection and into its folder.
- * Flags win over the config.
- */
-export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
-  const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
-  if (flags.file) {
-    const dashboard = prepareForPublish(await readDashboardFile(ctx, flags.file), flags.file);
-    return { items: () => [{ dashboard, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
-  }
-  const { dashboards, file } = await loadPlan(ctx, flags);
-  // Exactly the bytes `generate` writes, so what is published is what was reviewed.
-  // Each dashboard is made when its turn comes (a getter, once): a fleet's making overlaps its requests.
-  const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => {
-    let made: Record<string, unknown> | undefined;
-    return {
-      get dashboard() {
-        // Generated dashboards carry the managed tag and no placeholders by construction: only --file needs prepareForPublish.
-        return (made ??= JSON.parse(serialize(synthOptions(d.options))) as Record<string, unknown>);
-      },
-      ...(folder ? { folder } : {}),
-    };
-  };
-
-  const targets = file.targets ?? {};
-  if (!flags.target) {
-    const named = Object.keys(targets);
-    if (named.length && !flags.url && !flags.logzioRegion && !flags.logzioApiUrl) {
-      throw new UsageError(`--target: the config defines targets (${named.join(', ')}); name one with --target, or give --url`);
-    }
-    return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto' };
-  }
-  const target = targets[flags.target];
-  if (!target) {
-    throw new UsageError(`--target ${flags.target}: not in the config${Object.keys(targets).length ? `; use one of ${Object.keys(targets).join(', ')}` : ' (it has no "targets")'}`);
-  }
-  const chosen = dashboards.filter((d) => d.targets.includes(flags.target!));
-  if (!chosen.length) throw new UsageError(`--target ${flags.target}: no dashboard in the config lists this target in its "targets"`);
-  const label = `config.targets.${flags.target}`;
-  const connection: ConnectionFlags = {
-    ...flags,
-    label,
-    ...(target.url ? { url: target.url } : {}),
-    ...(target.logzio?.region ? { logzioRegion: target.logzio.region } : {}),
-    ...(target.logzio?.apiUrl ? { logzioApiUrl: target.logzio.apiUrl } : {}),
-    ...(target.tokenEnv ? { tokenEnv: target.tokenEnv } : {}),
-    ...(target.userEnv ? { userEnv: target.userEnv, passwordEnv: target.passwordEnv! } : {}),
-    ...(flags.orgId === undefined && target.orgId !== undefined ? { orgId: target.orgId } : {}),
-    ...(flags.concurrency === undefined && target.concurrency !== undefined ? { concurrency: target.concurrency } : {}),
-  };
-  const items = () => chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
-  return { items, connection, api: flags.api ?? target.api ?? 'auto' };
-}
-
-/** Finds the dashboard API while the dashboards are made: the discovery request is in flight meanwhile. */
-export async function openWhileMaking(conn: Connection, api: Plan['api'], items: Plan['items']): Promise<{ store: DashboardStore; list: Publication[] }> {
-  const opening = openStore(conn, api);
-  opening.catch(() => {}); // awaited below; this only keeps a failure while making from leaving it unhandled
-  const list = items();
-  return { store: await opening, list };
-}
-
-/**
- * Opens the connection, runs `fn`, and closes it. Everything printed — and any error — passes
- * through redaction, so a secret never reaches the terminal or a CI log.
- */
-export async function withConnection<T>(ctx: Context, flags: ConnectionFlags, fn: (conn: Connection, out: Context) => Promise<T>): Promise<T> {
-  const conn = await resolveConnection(ctx, flags);
-  const out: Context = {
-    ...ctx,
-    stdout: (t) => ctx.stdout(redact(t, conn.secrets)),
-    stderr: (t) => ctx.stderr(redact(t, conn.secrets)),
-  };
-  if (flags.debug) conn.debug = (line) => out.stderr(`debug: ${line}\n`);
-  try {
-    return await fn(conn, out);
-  } catch (err) {
-    if (err instanceof Error) err.message = redact(err.message, conn.secrets);
-    throw err;
-  } finally {
-    closeConnection(conn);
-  }
 }

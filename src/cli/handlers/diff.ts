@@ -1,0 +1,38 @@
+import { publishAll } from '../../publish/publisher.ts';
+import type { DiffFlags } from '../commands/diff.ts';
+import type { Context } from '../context.ts';
+import { openWhileMaking, plan, refuseTokenFlag, withConnection } from './remote.ts';
+
+/** `diff`: what runs once the command line is parsed (src/cli/commands/diff.ts). */
+export async function diff(ctx: Context, argv: DiffFlags): Promise<void> {
+  try {
+    await run(ctx, argv);
+  } catch (err) {
+    // git diff --exit-code: 1 means "different", so any error must be 2.
+    if (!argv.exitCode) throw err;
+    ctx.stderr(`kinesis-dashboards: ${(err as Error).message}\n`);
+    ctx.exitCode = 2;
+  }
+}
+
+async function run(ctx: Context, argv: DiffFlags) {
+  refuseTokenFlag(argv);
+  const { items: making, connection, api } = await plan(ctx, argv);
+  await withConnection(ctx, connection, async (conn, out) => {
+    const { store, list: items } = await openWhileMaking(conn, api, making);
+    // A dry-run publish that ignores ownership: diff shows changes, publish decides about them.
+    const results = await publishAll(conn, store, items, { dryRun: true, force: true, message: '', api });
+    if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, results }, null, 2)}\n`);
+    else {
+      for (const r of results) {
+        if (r.status === 'failed') out.stdout(`failed ${r.uid}: ${r.error}\n`);
+        else if (!r.changes.length) out.stdout(`${r.uid}: no changes\n`);
+        else out.stdout(`${r.uid}: ${r.status === 'would create' ? 'not in Grafana yet' : `${r.changes.length} change${r.changes.length > 1 ? 's' : ''}`}\n${r.changes.map((c) => `  ${c}`).join('\n')}\n`);
+      }
+    }
+    const failed = results.some((r) => r.status === 'failed');
+    const different = results.some((r) => r.changes.length > 0);
+    if (failed) ctx.exitCode = argv.exitCode ? 2 : 1;
+    else if (argv.exitCode && different) ctx.exitCode = 1;
+  });
+}

@@ -1,0 +1,62 @@
+import { join, resolve } from 'node:path';
+import { loadPlan } from '../../config/load.ts';
+import { UsageError } from '../../errors.ts';
+import { getProfile } from '../../profiles/index.ts';
+import type { ProvisioningFlags } from '../../provisioning.ts';
+import { serialize } from '../../serialize.ts';
+import { synthOptions } from '../../synth.ts';
+import { ensureDir, writeAtomic } from '../../write.ts';
+import type { GenerateFlags } from '../commands/generate.ts';
+import type { Context } from '../context.ts';
+
+/** `generate`: what runs once the command line is parsed (src/cli/commands/generate.ts). */
+export async function generate(ctx: Context, argv: GenerateFlags): Promise<void> {
+  const { dashboards, file } = await loadPlan(ctx, argv);
+  // Flags win over the config file's `provisioning` and `format`.
+  const fromFile = file.provisioning;
+  const provisioningFlags: ProvisioningFlags = {
+    provisioning: argv.provisioning ?? fromFile?.dir,
+    folderTitle: argv.folderTitle ?? fromFile?.folderTitle,
+    folderUid: argv.folderUid ?? fromFile?.folderUid,
+    provisioningPath: argv.provisioningPath ?? fromFile?.path,
+  };
+  // The provisioning code (and its schema) loads only when one of its settings is given.
+  const prov = Object.values(provisioningFlags).some((v) => v !== undefined) ? await import('../../provisioning.ts') : undefined;
+  const provisioning = prov?.provisioningFromFlags(provisioningFlags); // checked before anything is written
+  const format = argv.format ?? file.format ?? 'json';
+  if (format === 'import' && provisioning) {
+    throw new UsageError('--format import: Grafana file provisioning stores ${DS_...} placeholders verbatim (only the import screen fills them in); drop --format import or --provisioning');
+  }
+  if (provisioning && file.stdout) throw new UsageError('config.stdout: cannot be combined with --provisioning; drop one');
+  const toStdout = !provisioning && (argv.stdout ?? file.stdout);
+  if (toStdout && dashboards.length > 1) {
+    throw new UsageError(`--stdout: the config lists ${dashboards.length} dashboards; write them to a directory with --out`);
+  }
+  const sharing = format === 'import' ? await import('../../export/sharing.ts') : undefined;
+  // Every dashboard is made before any is written: an error leaves no half-written fleet.
+  const made = dashboards.map(({ options }) => {
+    const json = serialize(synthOptions(options));
+    // The import form goes to its own file (<uid>.import.json): it never replaces the plain <uid>.json, which publish and provisioning need.
+    const output = sharing ? serialize(sharing.toSharingFormat(JSON.parse(json), getProfile(options.profile))) : json;
+    return { uid: options.uid, json, output, name: format === 'import' ? `${options.uid}.import.json` : `${options.uid}.json` };
+  });
+  if (toStdout) {
+    ctx.stdout(made[0]!.output);
+    return;
+  }
+  // --provisioning alone writes only the provisioning directory; with --out (or config.out) both.
+  const out = argv.out ?? file.out ?? (provisioning ? undefined : 'out');
+  const dir = out === undefined ? undefined : resolve(ctx.cwd, out);
+  if (dir !== undefined) await ensureDir(dir, argv.out !== undefined ? `--out ${out}` : `config.out ${out}`);
+  if (prov && provisioning) {
+    // One provider file for the fleet, one JSON per dashboard.
+    const files = new Map(made.flatMap((m) => prov.provisioningFiles(m, provisioning.options)).map((f) => [f.path, f]));
+    for (const path of await prov.writeProvisioning(resolve(ctx.cwd, provisioning.dir), [...files.values()], `--provisioning ${provisioning.dir}`)) ctx.stdout(`wrote ${path}\n`);
+  }
+  if (dir === undefined) return;
+  for (const m of made) {
+    const path = join(dir, m.name);
+    await writeAtomic(path, m.output);
+    ctx.stdout(`wrote ${path}\n`);
+  }
+}

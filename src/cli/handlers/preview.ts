@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { loadDashboardOptions } from '../../config/load.ts';
+import { UID_PATTERN } from '../../config/schema.ts';
+import { UsageError } from '../../errors.ts';
+import { comparePanels, layoutItems, previewSvg } from '../../preview.ts';
+import { openStore } from '../../publish/publisher.ts';
+import { serialize } from '../../serialize.ts';
+import { synthOptions } from '../../synth.ts';
+import { ensureDir, writeAtomic } from '../../write.ts';
+import type { PreviewFlags } from '../commands/preview.ts';
+import type { Context } from '../context.ts';
+import { refuseTokenFlag, withConnection } from './remote.ts';
+
+/**
+ * Reads a dashboard JSON file for `flag`. Takes a dashboard, or the body of Grafana's
+ * GET /api/dashboards/uid/:uid (`{dashboard, meta}`), so a saved API answer works as is.
+ */
+export async function readDashboardJson(ctx: Context, path: string, flag: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(resolve(ctx.cwd, path), 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a dashboard JSON file`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: not valid JSON (${(err as Error).message}); fix the syntax`);
+  }
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObj(value) && !('panels' in value) && isObj(value.dashboard)) value = value.dashboard;
+  if (!isObj(value)) throw new UsageError(`${flag} ${path}: not a dashboard (expected a JSON object with "panels")`);
+  if (value.panels !== undefined && !Array.isArray(value.panels)) throw new UsageError(`${flag} ${path}: "panels" is not an array`);
+  return value;
+}
+
+/** The live dashboard with the same uid; an empty one when it is not there yet (every panel is then new). */
+async function liveDashboard(ctx: Context, flags: PreviewFlags, dashboard: Record<string, unknown>): Promise<Record<string, unknown>> {
+  refuseTokenFlag(flags);
+  if (typeof dashboard.uid !== 'string') throw new UsageError('--live: the dashboard has no uid to look up');
+  const uid = dashboard.uid;
+  return withConnection(ctx, flags, async (conn) => {
+    const store = await openStore(conn, flags.api ?? 'auto');
+    return (await store.read(uid))?.dashboard ?? { panels: [] };
+  });
+}
+
+/** `preview`: what runs once the command line is parsed (src/cli/commands/preview.ts). */
+export async function preview(ctx: Context, argv: PreviewFlags): Promise<void> {
+  const dashboard = argv.file
+    ? await readDashboardJson(ctx, argv.file, '--file')
+    : // exactly what generate writes
+      (JSON.parse(serialize(synthOptions((await loadDashboardOptions(ctx, argv)).options))) as Record<string, unknown>);
+  const against = argv.live ? await liveDashboard(ctx, argv, dashboard) : argv.diff ? await readDashboardJson(ctx, argv.diff, '--diff') : undefined;
+  const svg = previewSvg(dashboard, { against });
+  if (argv.stdout) {
+    ctx.stdout(svg);
+    return;
+  }
+  const uid = typeof dashboard.uid === 'string' && UID_PATTERN.test(dashboard.uid) ? dashboard.uid : undefined;
+  const name = uid ?? basename(argv.file ?? 'dashboard', extname(argv.file ?? '')).replace(/[^A-Za-z0-9_.-]/g, '_');
+  const out = argv.out ?? `out/${name}.svg`;
+  const path = resolve(ctx.cwd, out);
+  await ensureDir(dirname(path), argv.out !== undefined ? `--out ${out}` : `out/ (the default for --out)`);
+  await writeAtomic(path, svg);
+  let summary = '';
+  if (against) {
+    const cmp = comparePanels(layoutItems(dashboard), layoutItems(against));
+    const n = (s: string) => cmp.status.filter((x) => x === s).length;
+    summary = ` (${n('changed')} changed, ${n('added')} added, ${cmp.removed.length} removed)`;
+  }
+  ctx.stdout(`wrote ${path}${summary}\n`);
+}
