@@ -21,7 +21,6 @@ export interface PublishOptions {
   dryRun: boolean;
   force: boolean;
   message: string;
-  api: 'auto' | 'legacy' | 'k8s';
 }
 
 export type Status = 'created' | 'updated' | 'unchanged' | 'failed' | 'would create' | 'would update';
@@ -38,7 +37,7 @@ export interface Result {
 }
 
 /** Picks the dashboard API: the Kubernetes-style one when the server offers it (auto), else the legacy one. */
-export async function openStore(conn: Connection, api: PublishOptions['api']): Promise<DashboardStore> {
+export async function openStore(conn: Connection, api: 'auto' | 'legacy' | 'k8s'): Promise<DashboardStore> {
   if (conn.flavor === 'logzio') {
     if (api === 'k8s') throw new UsageError('--api k8s: Logz.io offers only the legacy dashboard API; use --api auto or legacy');
     return legacyStore(conn);

@@ -21,7 +21,7 @@ async function run(ctx: Context, argv: DiffFlags) {
   await withConnection(ctx, connection, async (conn, out) => {
     const { store, list: items } = await openWhileMaking(conn, api, making);
     // A dry-run publish that ignores ownership: diff shows changes, publish decides about them.
-    const results = await publishAll(conn, store, items, { dryRun: true, force: true, message: '', api });
+    const results = await publishAll(conn, store, items, { dryRun: true, force: true, message: '' });
     if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, results }, null, 2)}\n`);
     else {
       for (const r of results) {

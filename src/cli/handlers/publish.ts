@@ -29,7 +29,7 @@ export async function publish(ctx: Context, argv: PublishFlags): Promise<void> {
   await withConnection(ctx, connection, async (conn, out) => {
     const { store, list: items } = await openWhileMaking(conn, api, making);
     const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
-    const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, api, onResult: progress(out, argv.json) });
+    const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, onResult: progress(out, argv.json) });
     if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);
     else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
     if (results.some((r) => r.status === 'failed')) ctx.exitCode = 1;
