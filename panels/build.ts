@@ -6,7 +6,7 @@ import { SHARD_LIMITS } from '../src/capacity.ts';
 import { metric, type Statistic } from '../src/catalog/index.ts';
 import type { Profile, QuerySpec } from '../src/profiles/index.ts';
 import { datasourceRef } from '../src/profiles/spec.ts';
-import { fillOpacity, fractionUnit, grafanaRateUnit, grafanaUnit, limitColor, timeseriesLegendCalcs } from './defaults.ts';
+import { acrossOf, fillOpacity, fractionUnit, grafanaRateUnit, grafanaUnit, limitColor, timeseriesLegendCalcs } from './defaults.ts';
 import type { PanelSpec } from './spec.ts';
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -50,7 +50,7 @@ function resolve(spec: PanelSpec) {
       metric: m.id,
       statistic,
       groupBy: spec.kind === 'stat' ? 'total' : m.level,
-      across: spec.across,
+      across: acrossOf(spec),
       window: spec.kind === 'stat' ? 'range' : 'series',
       ...(s.legend ? { legend: s.legend } : {}),
       ...(ratio ? { ratioTo: { metric: ratio.entry.id, statistic: ratio.statistic } } : {}),
@@ -69,7 +69,7 @@ function resolve(spec: PanelSpec) {
   const first = signals[0]!;
 
   let note: string;
-  if (spec.kind === 'stat') note = acrossWords[spec.across];
+  if (spec.kind === 'stat') note = acrossWords[acrossOf(spec)];
   else {
     const who = seriesWords(first.query.groupBy, spec.top);
     if (first.ratio) note = `${who}: ${first.entry.metricName} as a fraction of ${first.ratio.entry.metricName}, both totals per CloudWatch period.`;

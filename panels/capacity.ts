@@ -1,5 +1,5 @@
 import { DEFAULT_RETENTION_HOURS, iteratorAgeLimitMs, SHARD_LIMIT_TEXT } from '../src/capacity.ts';
-import type { RowSpecInput } from './spec.ts';
+import type { RowSpec } from './spec.ts';
 
 const shardsFrom = 'Shard counts come from the config (capacity.shards) or, without it, the "shards" variable, which applies to every selected stream.';
 
@@ -7,7 +7,7 @@ const shardsFrom = 'Shard counts come from the config (capacity.shards) or, with
  * Capacity of provisioned streams: throughput against shards × the per-shard limits, the same as a
  * fraction, and iterator age against the retention period. Limits and settings: src/capacity.ts.
  */
-export function capacityRows(retentionHours: number = DEFAULT_RETENTION_HOURS): RowSpecInput[] {
+export function capacityRows(retentionHours: number = DEFAULT_RETENTION_HOURS): RowSpec[] {
   return [
     {
       title: 'Capacity',

@@ -1,4 +1,5 @@
 import type { MetricEntry, Statistic } from '../src/catalog/index.ts';
+import type { PanelSpec } from './spec.ts';
 
 // Shared panel defaults, in one place.
 
@@ -36,3 +37,6 @@ export const timeseriesLegendCalcs = ['mean', 'max'];
 export const fillOpacity = 10;
 /** The colour of a limit line (thresholds style "line"). */
 export const limitColor = 'red';
+
+/** How a stat combines the selected streams when its panel does not say: the mean. */
+export const acrossOf = (panel: PanelSpec): NonNullable<PanelSpec['across']> => panel.across ?? 'avg';

@@ -1,7 +1,7 @@
-import type { RowSpecInput } from './spec.ts';
+import type { RowSpec } from './spec.ts';
 
 /** Enhanced fan-out consumers (SubscribeToShard): one series per consumer of each selected stream. */
-export const fanOutRows: RowSpecInput[] = [
+export const fanOutRows: RowSpec[] = [
   {
     title: 'Enhanced Fan-Out Consumers',
     height: 8,

@@ -1,11 +1,11 @@
-import type { RowSpecInput } from './spec.ts';
+import type { RowSpec } from './spec.ts';
 
 /**
  * The seed: Logz.io's prebuilt "Amazon Kinesis" dashboard, panel for panel, with the seed's
  * statistics (IncomingBytes Sum, latencies Average, iterator age Average, records/bytes Sum,
  * throttling Average).
  */
-export const kinesisRows: RowSpecInput[] = [
+export const kinesisRows: RowSpec[] = [
   {
     height: 4,
     panels: [

@@ -1,11 +1,11 @@
 import { DEFAULT_TOP_SHARDS, SHARD_LIMITS } from '../src/capacity.ts';
-import type { RowSpecInput } from './spec.ts';
+import type { RowSpec } from './spec.ts';
 
 /**
  * Shard-level metrics (published only with enhanced monitoring on): the hottest shards of the selected
  * streams. A stream can be far from its limit while one shard, hit by a hot partition key, is throttled.
  */
-export function shardRows(top: number = DEFAULT_TOP_SHARDS): RowSpecInput[] {
+export function shardRows(top: number = DEFAULT_TOP_SHARDS): RowSpec[] {
   return [
     {
       title: 'Shards (enhanced monitoring)',

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { SHARD_LIMITS, type ShardLimit } from '../src/capacity.ts';
-import { Statistic } from '../src/catalog/index.ts';
+import { Statistic } from '../src/catalog/schema.ts';
 
 // A dashboard described as data: rows of panels, each panel a list of catalog signals.
 // Units, descriptions and queries are derived from the catalog and the profile; nothing here names a series.
+// The rows are code, not input: test/panels/rows.test.ts checks every row set against these schemas,
+// so a run builds neither the schemas nor parses the rows (no defaults here: a row as written is a row as parsed).
 
 /** A per-shard limit by name (src/capacity.ts holds the numbers). */
 export const ShardLimitName = z.enum(Object.keys(SHARD_LIMITS) as [ShardLimit, ...ShardLimit[]]);
@@ -28,8 +30,8 @@ export const PanelSpec = z.strictObject({
   kind: z.enum(['stat', 'timeseries']),
   title: z.string().min(1),
   signals: z.array(SignalSpec).min(1),
-  /** How the selected streams combine in a stat (time series draw one series per stream). */
-  across: z.enum(['sum', 'avg', 'max']).default('avg'),
+  /** How the selected streams combine in a stat (time series draw one series per stream); absent: avg (acrossOf, panels/defaults.ts). */
+  across: z.enum(['sum', 'avg', 'max']).optional(),
   /** Replaces the catalog's description when the panel draws several signals. */
   description: z.string().optional(),
   /** Only the n highest series (shard panels: the hottest shards). */
@@ -47,6 +49,4 @@ export const RowSpec = z.strictObject({
 
 export type SignalSpec = z.infer<typeof SignalSpec>;
 export type PanelSpec = z.infer<typeof PanelSpec>;
-export type PanelSpecInput = z.input<typeof PanelSpec>;
 export type RowSpec = z.infer<typeof RowSpec>;
-export type RowSpecInput = z.input<typeof RowSpec>;

@@ -1,7 +1,7 @@
-import type { RowSpecInput } from './spec.ts';
+import type { RowSpec } from './spec.ts';
 
 /** Each API's *.Success Average: the fraction of calls that succeeded (1 per successful call, 0 otherwise). */
-export const successRateRows: RowSpecInput[] = [
+export const successRateRows: RowSpec[] = [
   {
     title: 'Success Rates',
     height: 8,

@@ -5,7 +5,7 @@ import { kinesisRows } from '../panels/kinesis.ts';
 import { addRows } from '../panels/layout.ts';
 import { recordOutcomeRows } from '../panels/record-outcomes.ts';
 import { shardRows } from '../panels/shards.ts';
-import { RowSpec, type RowSpecInput } from '../panels/spec.ts';
+import type { RowSpec } from '../panels/spec.ts';
 import { successRateRows } from '../panels/success-rates.ts';
 import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from './capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
@@ -16,21 +16,17 @@ import { getProfile, type ProfileSettings } from './profiles/index.ts';
 export const MANAGED_TAG = 'kinesis-dashboards';
 export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
 
-let seedRows: RowSpec[] | undefined;
-
 /** The seed's rows, then the opt-in rows the options switch on, in a fixed order. */
 function rowsFor(options: DashboardOptions): RowSpec[] {
   const { rows } = options;
-  // The seed's rows are constant data: validated once per process, not once per dashboard of a fleet.
-  seedRows ??= kinesisRows.map((r) => RowSpec.parse(r));
-  const optIn: RowSpecInput[] = [
+  return [
+    ...kinesisRows,
     ...(rows.successRates ? successRateRows : []),
     ...(rows.recordOutcomes ? recordOutcomeRows : []),
     ...(rows.fanOut ? fanOutRows : []),
     ...(rows.shards ? shardRows(rows.shards === true ? DEFAULT_TOP_SHARDS : rows.shards.top) : []),
     ...(options.capacity ? capacityRows(options.capacity.retentionHours) : []),
   ];
-  return [...seedRows, ...optIn.map((r) => RowSpec.parse(r))];
 }
 
 /** What the profile needs of the options; alert rules take the same (without the dashboard's variables). */

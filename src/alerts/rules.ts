@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { capacityRows } from '../../panels/capacity.ts';
-import { RowSpec, type PanelSpec, type SignalSpec } from '../../panels/spec.ts';
+import { acrossOf } from '../../panels/defaults.ts';
+import type { PanelSpec, SignalSpec } from '../../panels/spec.ts';
 import { DEFAULT_RETENTION_HOURS, SHARD_LIMIT_TEXT, SHARD_LIMITS, type ShardLimit } from '../capacity.ts';
 import { metric } from '../catalog/index.ts';
 import type { DashboardOptions } from '../config/schema.ts';
@@ -87,7 +88,7 @@ function panelSignalSpec(panel: PanelSpec, s: SignalSpec): QuerySpec {
     metric: m.id,
     statistic: s.statistic ?? m.defaultStatistic,
     groupBy: 'stream',
-    across: panel.across,
+    across: acrossOf(panel),
     window: 'series',
     ...(s.perSecond || s.utilisationOf ? { perSecond: true } : {}),
     ...(s.utilisationOf ? { utilisationOf: SHARD_LIMITS[s.utilisationOf] } : {}),
@@ -96,7 +97,7 @@ function panelSignalSpec(panel: PanelSpec, s: SignalSpec): QuerySpec {
 
 /** The capacity row's panels, as the dashboard draws them for this retention. */
 function capacityPanels(retentionHours: number): PanelSpec[] {
-  return capacityRows(retentionHours).flatMap((r) => RowSpec.parse(r).panels);
+  return capacityRows(retentionHours).flatMap((r) => r.panels);
 }
 
 /** The dashboard's "Iterator Age vs Retention" panel: its spec and its red line. */

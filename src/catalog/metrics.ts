@@ -1,4 +1,4 @@
-import type { MetricEntryInput, Statistic } from './schema.ts';
+import type { MetricEntry, Statistic } from './schema.ts';
 
 // The AWS/Kinesis CloudWatch metrics, one entry each, as plain data.
 // Source: the Kinesis Data Streams developer guide, "Monitoring ... with Amazon CloudWatch"
@@ -9,12 +9,12 @@ const TIMING: Statistic[] = ['Minimum', 'Maximum', 'Average'];
 const AGE: Statistic[] = ['Minimum', 'Maximum', 'Average', 'SampleCount'];
 const SUCCESS: Statistic[] = ['Average', 'Sum', 'SampleCount'];
 
-type Placement = Pick<MetricEntryInput, 'namespace' | 'level' | 'dimensions'>;
+type Placement = Pick<MetricEntry, 'namespace' | 'level' | 'dimensions'>;
 const stream = { namespace: 'AWS/Kinesis', level: 'stream', dimensions: ['StreamName'] } satisfies Placement;
 const shard = { namespace: 'AWS/Kinesis', level: 'shard', dimensions: ['StreamName', 'ShardId'] } satisfies Placement;
 const consumer = { namespace: 'AWS/Kinesis', level: 'consumer', dimensions: ['StreamName', 'ConsumerName'] } satisfies Placement;
 
-export const metrics: MetricEntryInput[] = [
+export const metrics: MetricEntry[] = [
   // Stream level: reads (GetRecords)
   { ...stream, id: 'GetRecords.Bytes', metricName: 'GetRecords.Bytes', unit: 'Bytes', statistics: ALL5, defaultStatistic: 'Sum',
     description: 'Bytes returned by GetRecords calls on the stream during the period.' },

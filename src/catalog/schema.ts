@@ -35,9 +35,9 @@ export const MetricEntry = z
     dimensions: z.array(Dimension).min(1),
     /**
      * True when the metric counts 1 per successful (or throttled) call or record and 0 otherwise,
-     * so its Average is a fraction between 0 and 1 and is shown as a percent.
+     * so its Average is a fraction between 0 and 1 and is shown as a percent. Absent: false.
      */
-    averageIsFraction: z.boolean().default(false),
+    averageIsFraction: z.boolean().optional(),
     description: z.string().min(20).max(300).refine((d) => !/delivery stream/i.test(d), {
       message: 'describe Kinesis Data Streams, not Firehose ("delivery stream")',
     }),
@@ -56,7 +56,6 @@ export const MetricEntry = z
     }
   });
 export type MetricEntry = z.infer<typeof MetricEntry>;
-export type MetricEntryInput = z.input<typeof MetricEntry>;
 
 export const Catalog = z.array(MetricEntry).superRefine((entries, ctx) => {
   const seen = new Set<string>();

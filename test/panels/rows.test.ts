@@ -8,6 +8,14 @@ import { checkLayout } from '../../src/validate/layout.ts';
 import type { Panel } from '../../src/validate/dashboard-schema.ts';
 import { parsePromql } from '../../src/validate/promql.ts';
 import { validateGrafanaSchema } from '../support/schema.ts';
+import { catalog } from '../../src/catalog/index.ts';
+import { capacityRows } from '../../panels/capacity.ts';
+import { fanOutRows } from '../../panels/fan-out.ts';
+import { kinesisRows } from '../../panels/kinesis.ts';
+import { recordOutcomeRows } from '../../panels/record-outcomes.ts';
+import { shardRows } from '../../panels/shards.ts';
+import { RowSpec } from '../../panels/spec.ts';
+import { successRateRows } from '../../panels/success-rates.ts';
 
 type AnyPanel = Panel & {
   title: string;
@@ -209,5 +217,47 @@ describe('what a profile cannot express', () => {
 
   it('is nothing else: every profile draws every row', () => {
     for (const profile of profileNames()) expect(() => synth({ ...ALL, profile })).not.toThrow();
+  });
+});
+
+// A run uses the row sets as written (src/synth.ts): this is where they are checked against panels/spec.ts.
+describe('row sets as data', () => {
+  const sets: [string, RowSpec[]][] = [
+    ['kinesisRows', kinesisRows],
+    ['successRateRows', successRateRows],
+    ['recordOutcomeRows', recordOutcomeRows],
+    ['fanOutRows', fanOutRows],
+    ['shardRows(1)', shardRows(1)],
+    ['shardRows(100)', shardRows(100)],
+    ['capacityRows(24)', capacityRows(24)],
+    ['capacityRows(8760)', capacityRows(8760)],
+  ];
+
+  it.each(sets)('%s pass the row schema unchanged', (_name, rows) => {
+    for (const row of rows) {
+      const r = RowSpec.safeParse(row);
+      expect(r.error?.issues ?? []).toEqual([]);
+      expect(r.data).toEqual(row);
+    }
+  });
+
+  it('name only catalog metrics', () => {
+    for (const [, rows] of sets) {
+      for (const s of rows.flatMap((r) => r.panels.flatMap((p) => p.signals))) {
+        expect(catalog().has(s.metric), s.metric).toBe(true);
+        if (s.ratioTo) expect(catalog().has(s.ratioTo.metric), s.ratioTo.metric).toBe(true);
+      }
+    }
+  });
+
+  it.each([
+    ['a panel without signals', { height: 8, panels: [{ kind: 'stat', title: 'Empty', signals: [] }] }, 'panels.0.signals'],
+    ['an unknown key', { height: 8, panels: [{ kind: 'stat', title: 'T', signals: [{ metric: 'IncomingBytes' }], colour: 'red' }] }, 'panels.0'],
+    ['more panels than grid columns', { height: 8, panels: Array.from({ length: 25 }, () => ({ kind: 'stat', title: 'T', signals: [{ metric: 'IncomingBytes' }] })) }, 'panels'],
+    ['an unknown statistic', { height: 8, panels: [{ kind: 'stat', title: 'T', signals: [{ metric: 'IncomingBytes', statistic: 'p99' }] }] }, 'panels.0.signals.0.statistic'],
+  ])('the row schema rejects %s', (_name, row, path) => {
+    const r = RowSpec.safeParse(row);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toContain(path);
   });
 });
