@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import './zod-config.ts';
+import * as z from 'zod/mini';
 
 // Kinesis Data Streams limits and the capacity settings built on them, in one module: the dashboard's
 // capacity row draws these numbers, and alert rules (a later issue) must judge against the same ones.
@@ -50,39 +51,38 @@ export const DEFAULT_TOP_SHARDS = 10;
 // Settings, as zod schemas: the config validates with them, and the types come from them.
 
 /** AWS's rule for stream names; it also keeps names safe inside PromQL strings and CloudWatch queries. */
-export const StreamName = z
-  .string()
-  .regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'a stream name is 1 to 128 letters, digits, "_", "." or "-" (AWS\'s rule)');
+export const StreamName = z.string().check(z.regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'a stream name is 1 to 128 letters, digits, "_", "." or "-" (AWS\'s rule)'));
 
 export const PeriodSeconds = z
-  .number()
   .int('a whole number of seconds')
-  .positive()
-  .refine((s) => s % 60 === 0, 'Kinesis metrics have 60 s resolution: use a multiple of 60 (60, 300, 3600)');
+  .check(z.positive('a positive number of seconds'), z.refine((s) => s % 60 === 0, 'Kinesis metrics have 60 s resolution: use a multiple of 60 (60, 300, 3600)'));
 
-export const TopShards = z.number().int('a whole number of shards').min(1).max(100);
+// zod/mini: a check without its own message takes the schema's (here the int's), so each check names its own.
+export const TopShards = z.int('a whole number of shards').check(z.minimum(1, 'at least 1 shard'), z.maximum(100, 'at most 100 shards'));
 
 export const CapacityOptions = z.strictObject({
   /**
    * Open shards per stream, e.g. { "orders": 4 }. Without it the dashboard offers a `shards` variable
    * that applies to every selected stream.
    */
-  shards: z
-    .record(z.string(), z.number().int('a whole number of shards').min(1, 'a stream has at least one shard'))
-    .superRefine((m, ctx) => {
-      if (!Object.keys(m).length) ctx.addIssue({ code: 'custom', message: 'name at least one stream, or leave "shards" out to use the dashboard\'s shards variable' });
-      // Checked here rather than as the record's key schema: zod reports a bad key only as "Invalid key in record".
-      for (const name of Object.keys(m)) {
-        const r = StreamName.safeParse(name);
-        if (!r.success) ctx.addIssue({ code: 'custom', path: [name], message: r.error.issues[0]!.message });
-      }
-    })
-    .optional(),
-  retentionHours: z
-    .number()
-    .int('a whole number of hours')
-    .min(DEFAULT_RETENTION_HOURS, 'a stream keeps data at least 24 hours')
-    .max(MAX_RETENTION_HOURS, 'a stream keeps data at most 8760 hours (365 days)')
-    .default(DEFAULT_RETENTION_HOURS),
+  shards: z.optional(
+    z.record(z.string(), z.int('a whole number of shards').check(z.minimum(1, 'a stream has at least one shard'))).check(
+      z.superRefine((m, ctx) => {
+        if (!Object.keys(m).length) ctx.addIssue({ code: 'custom', message: 'name at least one stream, or leave "shards" out to use the dashboard\'s shards variable' });
+        // Checked here rather than as the record's key schema: zod reports a bad key only as "Invalid key in record".
+        for (const name of Object.keys(m)) {
+          const r = StreamName.safeParse(name);
+          if (!r.success) ctx.addIssue({ code: 'custom', path: [name], message: r.error.issues[0]!.message });
+        }
+      }),
+    ),
+  ),
+  retentionHours: z._default(
+    z.int('a whole number of hours').check(
+      z.minimum(DEFAULT_RETENTION_HOURS, 'a stream keeps data at least 24 hours'),
+      z.maximum(MAX_RETENTION_HOURS, 'a stream keeps data at most 8760 hours (365 days)'),
+    ),
+    DEFAULT_RETENTION_HOURS,
+  ),
 });
 export type CapacityOptions = z.infer<typeof CapacityOptions>;

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import './zod-config.ts';
+import * as z from 'zod/mini';
 import { UID_PATTERN } from './config/schema.ts';
 import { UsageError } from './errors.ts';
 import { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
@@ -40,35 +41,41 @@ const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)
 export const ProvisioningOptions = z
   .strictObject({
     /** The provider's `folder`: the folder's title, created by Grafana if missing. Absent: the General (root) folder. */
-    folderTitle: z
-      .string()
-      .trim()
-      .min(1, 'a folder title cannot be empty')
-      .refine(oneLine, 'a folder title must be one line of printable text')
-      .optional(),
+    folderTitle: z.optional(
+      z.string().check(z.trim(), z.minLength(1, 'a folder title cannot be empty'), z.refine(oneLine, 'a folder title must be one line of printable text')),
+    ),
     /** The provider's `folderUid`: the folder looked up (or created) by uid; Grafana needs the title too. */
-    folderUid: z
-      .string()
-      .regex(UID_PATTERN, 'a folder uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)')
-      .refine((u) => u !== 'general', '"general" is the root folder\'s uid, which provisioning refuses: leave the uid out to provision into General')
-      .optional(),
+    folderUid: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(UID_PATTERN, 'a folder uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)'),
+          z.refine((u) => u !== 'general', '"general" is the root folder\'s uid, which provisioning refuses: leave the uid out to provision into General'),
+        ),
+    ),
     /** The provider's `options.path`: where Grafana (its process, its container) reads the JSON files. */
-    path: z
-      .string()
-      .refine(isAbsolute, 'give the absolute path where Grafana reads the JSON files (e.g. /var/lib/grafana/dashboards/kinesis)')
-      .refine(oneLine, 'a path must be one line of printable text')
-      .default(DEFAULT_PROVISIONING_PATH),
+    path: z._default(
+      z
+        .string()
+        .check(
+          z.refine(isAbsolute, 'give the absolute path where Grafana reads the JSON files (e.g. /var/lib/grafana/dashboards/kinesis)'),
+          z.refine(oneLine, 'a path must be one line of printable text'),
+        ),
+      DEFAULT_PROVISIONING_PATH,
+    ),
   })
-  .superRefine((o, ctx) => {
-    // Grafana's file reader ignores folderUid when the folder title is empty: the dashboards would land in General.
-    if (o.folderUid !== undefined && o.folderTitle === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['folderUid'],
-        message: 'Grafana ignores a folder uid without a folder title (the dashboards would land in General): give the folder title too',
-      });
-    }
-  });
+  .check(
+    z.superRefine((o, ctx) => {
+      // Grafana's file reader ignores folderUid when the folder title is empty: the dashboards would land in General.
+      if (o.folderUid !== undefined && o.folderTitle === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['folderUid'],
+          message: 'Grafana ignores a folder uid without a folder title (the dashboards would land in General): give the folder title too',
+        });
+      }
+    }),
+  );
 export type ProvisioningOptions = z.infer<typeof ProvisioningOptions>;
 export type ProvisioningOptionsInput = z.input<typeof ProvisioningOptions>;
 

@@ -56,10 +56,13 @@ describe('dashboard options for the rows beyond the seed', () => {
 
   it.each([
     [{ rows: { shards: 'yes' } }, /rows.shards: true, false, or \{ "top": n \}/],
-    [{ rows: { shards: { top: 0 } } }, /rows.shards/],
+    [{ rows: { shards: { top: 0 } } }, /rows.shards.top: at least 1 shard/],
+    [{ rows: { shards: { top: 101 } } }, /rows.shards.top: at most 100 shards/],
+    [{ rows: { shards: { top: 2.5 } } }, /rows.shards: true, false, or \{ "top": n \}/],
     [{ rows: { fanout: true } }, /Unrecognized key: "fanout"/],
     [{ rows: { successRates: 'on' } }, /rows.successRates/],
     [{ periodSeconds: 30 }, /periodSeconds: Kinesis metrics have 60 s resolution/],
+    [{ periodSeconds: -60 }, /periodSeconds: a positive number of seconds/],
   ])('refuse %j with a clear message', (input, message) => {
     expect(issues(DashboardOptions.safeParse(input)).join('\n')).toMatch(message);
   });

@@ -1,7 +1,5 @@
 // The CLI's entry module: what bin/kinesis-dashboards.js loads, either the bundle built from this
-// file (dist/, see scripts/build.mjs) or this file itself through tsx. Importing it does no work
-// besides setting zod's global config (./zod-jitless.ts, first: before any schema is built).
-import './zod-jitless.ts';
+// file (dist/, see scripts/build.mjs) or this file itself through tsx. Importing it does no work.
 import { runCli } from './parser.ts';
 
 export { buildParser, runCli } from './parser.ts';

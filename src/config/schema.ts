@@ -1,45 +1,46 @@
-import { z } from 'zod';
+import '../zod-config.ts';
+import * as z from 'zod/mini';
 import { CapacityOptions, DEFAULT_PERIOD_SECONDS, DEFAULT_TOP_SHARDS, PeriodSeconds, StreamName, TopShards } from '../capacity.ts';
 import { profileNames } from '../profiles/index.ts';
 
 /** Grafana's rule for dashboard uids. */
 export const UID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
 
-export const Uid = z
-  .string()
-  .regex(UID_PATTERN, 'a dashboard uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)');
+export const Uid = z.string().check(z.regex(UID_PATTERN, 'a dashboard uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)'));
 
-export const ProfileName = z.string().refine((p) => profileNames().includes(p), {
-  message: `unknown profile: use one of ${profileNames().join(', ')}`,
-});
+export const ProfileName = z.string().check(
+  z.refine((p) => profileNames().includes(p), {
+    message: `unknown profile: use one of ${profileNames().join(', ')}`,
+  }),
+);
 
 /** Opt-in rows beyond the seed, built from the catalog; all off by default, so the seed stays the seed. */
 export const RowOptions = z.strictObject({
   /** PutRecord, PutRecords and GetRecords success rates (their *.Success Average). */
-  successRates: z.boolean().default(false),
+  successRates: z._default(z.boolean(), false),
   /** PutRecords records: successful, throttled and failed, each as a fraction of all records sent. */
-  recordOutcomes: z.boolean().default(false),
+  recordOutcomes: z._default(z.boolean(), false),
   /** Enhanced fan-out consumers: bytes, records and lag pushed per consumer; SubscribeToShard rate exceeded. */
-  fanOut: z.boolean().default(false),
+  fanOut: z._default(z.boolean(), false),
   /** Shard-level metrics (enhanced monitoring must be on): the hottest shards; `{ "top": n }` sets how many (default 10). */
-  shards: z
-    .union([z.boolean(), z.strictObject({ top: TopShards })], {
+  shards: z._default(
+    z.union([z.boolean(), z.strictObject({ top: TopShards })], {
       error: `true, false, or { "top": n } with n the number of hottest shards to draw (default ${DEFAULT_TOP_SHARDS})`,
-    })
-    .default(false),
+    }),
+    false,
+  ),
 });
 export type RowOptions = z.infer<typeof RowOptions>;
 
-export const Title = z.string().trim().min(1, 'a title cannot be empty').max(200);
+export const Title = z.string().check(z.trim(), z.minLength(1, 'a title cannot be empty'), z.maxLength(200));
 
 /** Which streams a dashboard is about: exact names, or a regular expression over stream names. */
 export const StreamFilter = z.union(
   [
-    z.array(StreamName).min(1, 'name at least one stream, or leave "streams" out for all'),
-    z
-      .string()
-      .min(1)
-      .refine((r) => {
+    z.array(StreamName).check(z.minLength(1, 'name at least one stream, or leave "streams" out for all')),
+    z.string().check(
+      z.minLength(1),
+      z.refine((r) => {
         try {
           new RegExp(r);
           return true;
@@ -47,64 +48,67 @@ export const StreamFilter = z.union(
           return false;
         }
       }, 'not a valid regular expression'),
+    ),
   ],
   { error: 'a list of stream names, or a regular expression such as "^orders-.*"' },
 );
 
 /** Grafana's base address, for links: http(s), no query or fragment; a trailing "/" is dropped. */
-export const GrafanaUrl = z
-  .string()
-  .trim()
-  .refine((u) => {
-    try {
-      const url = new URL(u);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'Grafana\'s address, e.g. https://grafana.example.com (http or https, no query, no credentials)')
-  .transform((u) => u.replace(/\/+$/, ''));
+export const GrafanaUrl = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.refine((u) => {
+      try {
+        const url = new URL(u);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    }, 'Grafana\'s address, e.g. https://grafana.example.com (http or https, no query, no credentials)'),
+  ),
+  z.transform((u: string) => u.replace(/\/+$/, '')),
+);
 
 /** The Grafana folder of provisioned alert rules: one line, one folder (newer Grafana reads "a/b" there as nested folders). */
-export const AlertFolder = z
-  .string()
-  .trim()
-  .min(1, 'a folder title cannot be empty')
-  .max(200)
-  .refine((f) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(f), 'a folder title must be one line of printable text')
-  .refine((f) => !f.includes('/'), 'one folder, not a path: newer Grafana reads "/" in a provisioned folder as nested folders');
+export const AlertFolder = z.string().check(
+  z.trim(),
+  z.minLength(1, 'a folder title cannot be empty'),
+  z.maxLength(200),
+  z.refine((f) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(f), 'a folder title must be one line of printable text'),
+  z.refine((f) => !f.includes('/'), 'one folder, not a path: newer Grafana reads "/" in a provisioned folder as nested folders'),
+);
 
 /**
  * Settings of `alerts` only (the dashboard ignores them). Command-line flags win over them.
  */
 export const AlertOptions = z.strictObject({
   /** Grafana's address: every alert links to the dashboard there, filtered to its stream. */
-  grafanaUrl: GrafanaUrl.optional(),
+  grafanaUrl: z.optional(GrafanaUrl),
   /** Grafana-managed rules (`--format grafana`): the uid of the Prometheus datasource they query. */
-  datasourceUid: z.string().regex(UID_PATTERN, 'a datasource uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)').optional(),
+  datasourceUid: z.optional(z.string().check(z.regex(UID_PATTERN, 'a datasource uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)'))),
   /** Grafana-managed rules: the folder they go in (default "Kinesis"). */
-  folder: AlertFolder.optional(),
+  folder: z.optional(AlertFolder),
 });
 export type AlertOptions = z.infer<typeof AlertOptions>;
 
 /** What one dashboard is: everything `synth` needs. */
 export const DashboardOptions = z.strictObject({
-  profile: ProfileName.default('cloudwatch-exporter'),
-  uid: Uid.default('aws-kinesis'),
-  title: Title.default('Amazon Kinesis'),
-  tags: z.array(z.string().min(1)).default([]),
+  profile: z._default(ProfileName, 'cloudwatch-exporter'),
+  uid: z._default(Uid, 'aws-kinesis'),
+  title: z._default(Title, 'Amazon Kinesis'),
+  tags: z._default(z.array(z.string().check(z.minLength(1))), []),
   /** Only these streams (names, or a regex over names); all streams when absent. */
-  streams: StreamFilter.optional(),
-  rows: RowOptions.prefault({}),
+  streams: z.optional(StreamFilter),
+  rows: z.prefault(RowOptions, {}),
   /** Limit lines and utilisation per stream, and iterator age against retention: a "Capacity" row when set. */
-  capacity: CapacityOptions.optional(),
+  capacity: z.optional(CapacityOptions),
   /**
    * Seconds per CloudWatch period: what the exporter requests (cloudwatch_exporter, YACE and metric
    * streams: 60) and the cloudwatch profile's period for rates and stat values. Rates are the Sum ÷ this.
    */
-  periodSeconds: PeriodSeconds.default(DEFAULT_PERIOD_SECONDS),
+  periodSeconds: z._default(PeriodSeconds, DEFAULT_PERIOD_SECONDS),
   /** Settings of the alert rules made from this dashboard's options (`alerts`); the dashboard ignores them. */
-  alerts: AlertOptions.optional(),
+  alerts: z.optional(AlertOptions),
 });
 export type DashboardOptions = z.infer<typeof DashboardOptions>;
 export type DashboardOptionsInput = z.input<typeof DashboardOptions>;

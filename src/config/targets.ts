@@ -1,48 +1,50 @@
-import { z } from 'zod';
+import '../zod-config.ts';
+import * as z from 'zod/mini';
 import { LOGZIO_REGIONS } from '../grafana/regions.ts';
 
 // Where dashboards are published. A target names where its secret comes from (an environment
 // variable), never the secret itself: config files are committed.
 
-const EnvName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable that holds the secret, e.g. GRAFANA_PROD_TOKEN');
+const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable that holds the secret, e.g. GRAFANA_PROD_TOKEN'));
 
 export const Target = z
   .strictObject({
     /** A Grafana server. */
-    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://grafana.example.com' }).optional(),
+    url: z.optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://grafana.example.com' })),
     /** Logz.io Infrastructure Monitoring: a region, or the API base URL (proxies, new regions). */
-    logzio: z
-      .strictObject({
-        region: z.enum(Object.keys(LOGZIO_REGIONS) as [keyof typeof LOGZIO_REGIONS]).optional(),
-        apiUrl: z.url({ protocol: /^https?$/ }).optional(),
-      })
-      .refine((l) => (l.region === undefined) !== (l.apiUrl === undefined), 'give either region or apiUrl')
-      .optional(),
+    logzio: z.optional(
+      z
+        .strictObject({
+          region: z.optional(z.enum(Object.keys(LOGZIO_REGIONS) as [keyof typeof LOGZIO_REGIONS])),
+          apiUrl: z.optional(z.url({ protocol: /^https?$/ })),
+        })
+        .check(z.refine((l) => (l.region === undefined) !== (l.apiUrl === undefined), 'give either region or apiUrl')),
+    ),
     /** Environment variable with the service-account token (Grafana) or API token (Logz.io). */
-    tokenEnv: EnvName.optional(),
+    tokenEnv: z.optional(EnvName),
     /** Environment variables with a basic-auth user and password (Grafana only). */
-    userEnv: EnvName.optional(),
-    passwordEnv: EnvName.optional(),
-    orgId: z.number().int().positive().optional(),
+    userEnv: z.optional(EnvName),
+    passwordEnv: z.optional(EnvName),
+    orgId: z.optional(z.int().check(z.positive())),
     /** Folder path by title ("Team/Kinesis"), found or created; or an existing folder's uid. */
-    folder: z.string().min(1).optional(),
-    folderUid: z.string().min(1).optional(),
-    api: z.enum(['auto', 'legacy', 'k8s']).optional(),
+    folder: z.optional(z.string().check(z.minLength(1))),
+    folderUid: z.optional(z.string().check(z.minLength(1))),
+    api: z.optional(z.enum(['auto', 'legacy', 'k8s'])),
     /** Requests in flight at once for this target (Logz.io allows 100 per account). */
-    concurrency: z.number().int().min(1).max(100).optional(),
+    concurrency: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
   })
-  .superRefine((t, ctx) => {
-    if ((t.url === undefined) === (t.logzio === undefined)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give either url (Grafana) or logzio (Logz.io)' });
-    if (t.folder !== undefined && t.folderUid !== undefined) ctx.addIssue({ code: 'custom', path: ['folderUid'], message: 'give either folder or folderUid' });
-    if ((t.userEnv === undefined) !== (t.passwordEnv === undefined)) ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'userEnv and passwordEnv go together' });
-    if (t.logzio && (t.userEnv || t.orgId !== undefined)) ctx.addIssue({ code: 'custom', path: ['logzio'], message: 'Logz.io takes an API token (tokenEnv) and no orgId' });
-    if (t.logzio && t.api === 'k8s') ctx.addIssue({ code: 'custom', path: ['api'], message: 'Logz.io offers only the legacy API' });
-  });
+  .check(
+    z.superRefine((t, ctx) => {
+      if ((t.url === undefined) === (t.logzio === undefined)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give either url (Grafana) or logzio (Logz.io)' });
+      if (t.folder !== undefined && t.folderUid !== undefined) ctx.addIssue({ code: 'custom', path: ['folderUid'], message: 'give either folder or folderUid' });
+      if ((t.userEnv === undefined) !== (t.passwordEnv === undefined)) ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'userEnv and passwordEnv go together' });
+      if (t.logzio && (t.userEnv || t.orgId !== undefined)) ctx.addIssue({ code: 'custom', path: ['logzio'], message: 'Logz.io takes an API token (tokenEnv) and no orgId' });
+      if (t.logzio && t.api === 'k8s') ctx.addIssue({ code: 'custom', path: ['api'], message: 'Logz.io offers only the legacy API' });
+    }),
+  );
 export type Target = z.infer<typeof Target>;
 
-export const TargetName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a target name is letters, digits, ".", "-" or "_"');
+export const TargetName = z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'a target name is letters, digits, ".", "-" or "_"'));
 
 const SECRET_KEY = /^(token|password|passwd|secret|apiToken|api_token|apiKey|api_key|authorization)$/i;
 const SECRET_VALUE = /\bglsa_[A-Za-z0-9_]{16,}|\beyJ[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{8,}|:\/\/[^/\s:@]+:[^/\s@]+@/;
