@@ -15,47 +15,82 @@ export function canonical(value: unknown): unknown {
 /** Text of frozen objects already written, by indentation depth: a frozen subtree cannot change. */
 const frozenText = new WeakMap<object, { depth: number; text: string }>();
 
+/** What JSON.stringify leaves out of objects (and writes as null in arrays). */
+const isJson = (v: unknown) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+
+/** "\n" and the indentation of each depth, alone and after ",", "[" and "{": made once. */
+const breaks: [string, string, string, string][] = [];
+const lineBreaks = (depth: number) => (breaks[depth] ??= ['', ',', '[', '{'].map((c) => `${c}\n${'  '.repeat(depth)}`) as [string, string, string, string]);
+
 /**
- * JSON.stringify(canonical(value), null, 2) in one pass: keys sorted at every depth, two-space indent,
- * undefined members left out (null in arrays). Shared frozen subtrees (a fleet's panels) are written once.
+ * Appends the text of a JSON value to `out`. Pieces are pushed and joined once at the end: joining at
+ * every depth copied each subtree's text once per level above it (and a fleet's dashboards are mostly
+ * their shared panels' text), which is what its time went to, collecting the copies.
  */
-function write(value: unknown, depth: number): string | undefined {
+function emit(value: unknown, depth: number, out: string[]): void {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      out.push(JSON.stringify(value));
+      return;
     case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
+      out.push(Number.isFinite(value) ? String(value) : 'null');
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      return undefined; // undefined and functions are not JSON
+      out.push(value ? 'true' : 'false');
+      return;
   }
-  if (value === null) return 'null';
-  const frozen = Object.isFrozen(value);
-  if (frozen) {
-    const hit = frozenText.get(value);
-    if (hit?.depth === depth) return hit.text;
+  if (value === null) {
+    out.push('null');
+    return;
   }
-  const inner = `\n${'  '.repeat(depth + 1)}`;
-  const close = `\n${'  '.repeat(depth)}`;
-  let text: string;
-  if (Array.isArray(value)) {
-    text = value.length ? `[${value.map((v) => inner + (write(v, depth + 1) ?? 'null')).join(',')}${close}]` : '[]';
-  } else {
-    const parts: string[] = [];
-    for (const key of Object.keys(value).sort()) {
-      const v = write((value as Record<string, unknown>)[key], depth + 1);
-      if (v !== undefined) parts.push(`${inner}${JSON.stringify(key)}: ${v}`);
-    }
-    text = parts.length ? `{${parts.join(',')}${close}}` : '{}';
+  const object = value as object;
+  if (!Object.isFrozen(object)) return emitObject(object, depth, out);
+  let hit = frozenText.get(object);
+  if (hit?.depth !== depth) {
+    const own: string[] = [];
+    emitObject(object, depth, own);
+    hit = { depth, text: own.join('') };
+    frozenText.set(object, hit);
   }
-  if (frozen) frozenText.set(value, { depth, text });
-  return text;
+  out.push(hit.text);
 }
 
-/** The bytes a dashboard is written as: canonical JSON, two-space indent, final newline. */
+function emitObject(value: object, depth: number, out: string[]): void {
+  const [, comma, openArray, openObject] = lineBreaks(depth + 1);
+  if (Array.isArray(value)) {
+    if (!value.length) {
+      out.push('[]');
+      return;
+    }
+    value.forEach((v, i) => {
+      out.push(i ? comma : openArray);
+      if (isJson(v)) emit(v, depth + 1, out);
+      else out.push('null');
+    });
+  } else {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort().filter((k) => isJson(record[k]));
+    if (!keys.length) {
+      out.push('{}');
+      return;
+    }
+    keys.forEach((key, i) => {
+      out.push(i ? comma : openObject, JSON.stringify(key), ': ');
+      emit(record[key], depth + 1, out);
+    });
+  }
+  out.push(lineBreaks(depth)[0], Array.isArray(value) ? ']' : '}');
+}
+
+/**
+ * The bytes a dashboard is written as: JSON.stringify(canonical(value), null, 2) and a final newline,
+ * in one pass: keys sorted at every depth, undefined members left out (null in arrays). Shared frozen
+ * subtrees (a fleet's panels) are written once.
+ */
 export function serialize(value: unknown): string {
-  return `${write(value, 0) ?? 'null'}\n`;
+  const out: string[] = [];
+  if (isJson(value)) emit(value, 0, out);
+  else out.push('null');
+  out.push('\n');
+  return out.join('');
 }

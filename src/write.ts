@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './errors.ts';
 
@@ -27,10 +27,27 @@ export async function writeAtomic(path: string, content: string): Promise<void> 
   // pid + counter is unique among writers: two processes differ in pid, one process counts.
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   try {
-    writeFileSync(tmp, content, { flag: 'wx' });
+    writeString(tmp, content);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/**
+ * Creates `path` (it must not exist) holding `content` as UTF-8. A string handed to writeSync is
+ * encoded by Node as it writes it: writeFileSync would first copy it into a new Buffer, and a fleet
+ * of dashboards made of those copies spent its time collecting them.
+ */
+function writeString(path: string, content: string): void {
+  const fd = openSync(path, 'wx');
+  try {
+    const written = writeSync(fd, content);
+    // A short write (a full disk is reported as an error, not as one): write the rest from bytes.
+    const bytes = written < content.length || written < Buffer.byteLength(content) ? Buffer.from(content) : undefined;
+    for (let at = written; bytes && at < bytes.length; ) at += writeSync(fd, bytes, at);
+  } finally {
+    closeSync(fd);
   }
 }

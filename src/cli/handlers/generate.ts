@@ -54,9 +54,15 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
     for (const path of await prov.writeProvisioning(resolve(ctx.cwd, provisioning.dir), [...files.values()], `--provisioning ${provisioning.dir}`)) ctx.stdout(`wrote ${path}\n`);
   }
   if (dir === undefined) return;
-  for (const m of made) {
-    const path = join(dir, m.name);
-    await writeAtomic(path, m.output);
-    ctx.stdout(`wrote ${path}\n`);
+  // Said in one write once the files are out (or one failed): a fleet's thousand lines were a thousand system calls.
+  const wrote: string[] = [];
+  try {
+    for (const m of made) {
+      const path = join(dir, m.name);
+      await writeAtomic(path, m.output);
+      wrote.push(`wrote ${path}\n`);
+    }
+  } finally {
+    if (wrote.length) ctx.stdout(wrote.join(''));
   }
 }
