@@ -3,9 +3,15 @@ import * as z from 'zod/mini';
 import { DashboardOptions, ProfileName, Title, Uid } from './schema.ts';
 import { Target, TargetName } from './targets.ts';
 
+/**
+ * A dashboard field of a `dashboards` entry: known here, checked where it is merged with the top
+ * level's fields and the flags (src/config/load.ts), so that a fleet's entries are parsed once.
+ */
+const mergedLater = Object.fromEntries(Object.keys(DashboardOptions.shape).map((k) => [k, z.optional(z.unknown())])) as Record<keyof typeof DashboardOptions.shape, z.ZodMiniOptional<z.ZodMiniUnknown>>;
+
 /** One dashboard of a fleet: its own uid and title, the targets it goes to, optional overrides. */
 export const DashboardEntry = z.strictObject({
-  ...z.partial(DashboardOptions).shape,
+  ...mergedLater,
   uid: Uid,
   title: Title,
   targets: z._default(z.array(TargetName), []),

@@ -7,10 +7,10 @@ import { DashboardOptions } from './schema.ts';
 
 /**
  * Reads and validates a JSON config file; every problem names the file and the field.
- * Returns the validated file and the raw JSON: dashboard fields are merged as written (defaults
- * applied once, after merging), so an entry's unset field inherits the top level's.
+ * Returns the validated file (or its problems) and the raw JSON: dashboard fields are merged as
+ * written (defaults applied once, after merging), so an entry's unset field inherits the top level's.
  */
-export async function readConfigFile(ctx: Context, path: string): Promise<{ file: ConfigFile; raw: RawConfig }> {
+async function readConfigFile(ctx: Context, path: string): Promise<{ file?: ConfigFile; raw: RawConfig; problems: string[] }> {
   const full = resolve(ctx.cwd, path);
   let text: string;
   try {
@@ -30,8 +30,7 @@ export async function readConfigFile(ctx: Context, path: string): Promise<{ file
   const secrets = embeddedSecrets(raw);
   if (secrets.length) throw new UsageError(`--config ${path}: refused\n${formatIssues(secrets, 'config')}`);
   const parsed = ConfigFile.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`--config ${path}: invalid\n${formatIssues(parsed.error.issues, 'config')}`);
-  return { file: parsed.data, raw: raw as RawConfig };
+  return parsed.success ? { file: parsed.data, raw: raw as RawConfig, problems: [] } : { raw: raw as RawConfig, problems: formatIssues(parsed.error.issues, 'config').split('\n') };
 }
 
 type RawConfig = Record<string, unknown> & { dashboards?: Record<string, unknown>[] };
@@ -50,12 +49,11 @@ export interface PlannedDashboard {
   folder?: string;
 }
 
-function parseOptions(merged: Record<string, unknown>, where: (field: string) => string): DashboardOptions {
+/** One dashboard's options, or its problems as "field: message" lines; `where` names where a field came from. */
+function parseOptions(merged: Record<string, unknown>, where: (field: string) => string): { options: DashboardOptions; problems?: undefined } | { problems: string[] } {
   const parsed = DashboardOptions.safeParse(merged);
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `${[where(String(i.path[0] ?? '')), ...i.path.slice(1).map(String)].join('.')}: ${i.message}`).join('\n'));
-  }
-  return parsed.data;
+  if (parsed.success) return { options: parsed.data };
+  return { problems: parsed.error.issues.map((i) => `${[where(String(i.path[0] ?? '')), ...i.path.slice(1).map(String)].join('.')}: ${i.message}`) };
 }
 
 const dashboardKeys = () => Object.keys(DashboardOptions.shape) as (keyof DashboardOptions)[];
@@ -69,23 +67,38 @@ function pickDefined(source: Record<string, unknown>, keys: readonly string[]): 
  * then each `dashboards` entry, then flags (flags win).
  */
 export async function loadPlan(ctx: Context, flags: DashboardFlagValues): Promise<{ dashboards: PlannedDashboard[]; file: ConfigFile }> {
-  const { file, raw } = flags.config ? await readConfigFile(ctx, flags.config) : { file: {} as ConfigFile, raw: {} as RawConfig };
+  const { file, raw, problems } = flags.config ? await readConfigFile(ctx, flags.config) : { file: {} as ConfigFile, raw: {} as RawConfig, problems: [] };
+  const invalid = (lines: string[]) => new UsageError(`--config ${flags.config}: invalid\n${lines.join('\n')}`);
   const flagged = pickDefined(flags as Record<string, unknown>, ['profile', 'uid', 'title']);
+  const entries = Array.isArray(raw.dashboards) ? raw.dashboards : undefined;
+
+  if (!file) {
+    // Every problem at once: the file's, and those of each entry's dashboard fields (checked only once merged).
+    const own = (entry: unknown, i: number) => (entry && typeof entry === 'object' ? parseOptions(pickDefined(entry as Record<string, unknown>, dashboardKeys()), (f) => `config.dashboards.${i}.${f}`).problems ?? [] : []);
+    throw invalid([...problems, ...(entries ?? []).flatMap(own)]);
+  }
   const topLevel = pickDefined(raw, dashboardKeys());
   const allTargets = Object.keys(file.targets ?? {});
-
-  if (!file.dashboards) {
-    const options = parseOptions({ ...topLevel, ...flagged }, (f) => (f in flagged ? `--${f}` : `config.${f}`));
-    return { dashboards: [{ options, targets: allTargets }], file };
+  if (!file.dashboards || !entries) {
+    const one = parseOptions({ ...topLevel, ...flagged }, (f) => (f in flagged ? `--${f}` : `config.${f}`));
+    if (one.problems) throw new UsageError(one.problems.join('\n'));
+    return { dashboards: [{ options: one.options, targets: allTargets }], file };
   }
   for (const f of ['uid', 'title'] as const) {
     if (flags[f] !== undefined) throw new UsageError(`--${f}: the config lists ${file.dashboards.length} dashboards, each with its own ${f}; drop --${f}`);
   }
-  const dashboards = file.dashboards.map((entry, i) => {
-    const own = pickDefined(raw.dashboards?.[i] ?? {}, dashboardKeys());
-    const options = parseOptions({ ...topLevel, ...own, ...flagged }, (f) => (f in flagged ? `--${f}` : `config.dashboards.${i}.${f}`));
-    return { options, targets: entry.targets, ...(entry.folder ? { folder: entry.folder } : {}) };
+  const entryProblems: string[] = [];
+  const dashboards = file.dashboards.flatMap((entry, i) => {
+    const own = pickDefined(entries[i]!, dashboardKeys());
+    const made = parseOptions({ ...topLevel, ...own, ...flagged }, (f) => (f in flagged ? `--${f}` : f in own ? `config.dashboards.${i}.${f}` : `config.${f}`));
+    if (made.problems) {
+      entryProblems.push(...made.problems);
+      return [];
+    }
+    return [{ options: made.options, targets: entry.targets, ...(entry.folder ? { folder: entry.folder } : {}) }];
   });
+  // A bad flag fails every entry alike: said once.
+  if (entryProblems.length) throw invalid([...new Set(entryProblems)]);
   return { dashboards, file };
 }
 

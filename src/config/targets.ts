@@ -53,17 +53,29 @@ const SECRET_VALUE = /\bglsa_[A-Za-z0-9_]{16,}|\beyJ[A-Za-z0-9_-]{16,}\.[A-Za-z0
  * Finds secrets pasted into a config: a key named like one, or a value that looks like a token
  * (Grafana service-account token, JWT) or a URL with a password. Each with its path.
  */
-export function embeddedSecrets(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => embeddedSecrets(v, [...path, i]));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) =>
-      SECRET_KEY.test(k) && typeof v === 'string'
-        ? [{ path: [...path, k], message: `never put a secret in the config file (it is committed): name an environment variable instead, e.g. "tokenEnv": "GRAFANA_TOKEN"` }]
-        : embeddedSecrets(v, [...path, k]),
-    );
-  }
-  if (typeof value === 'string' && SECRET_VALUE.test(value)) {
-    return [{ path, message: 'this looks like a secret (a token or a URL with a password): keep it in an environment variable and name that variable in tokenEnv' }];
-  }
-  return [];
+export function embeddedSecrets(value: unknown): { path: (string | number)[]; message: string }[] {
+  const found: { path: (string | number)[]; message: string }[] = [];
+  // One path, grown and shrunk on the way down and up; copied only for a finding (a fleet's config has thousands of values).
+  const path: (string | number)[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        path.push(i);
+        visit(item);
+        path.pop();
+      });
+    } else if (v && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        path.push(k);
+        if (SECRET_KEY.test(k) && typeof item === 'string') {
+          found.push({ path: [...path], message: `never put a secret in the config file (it is committed): name an environment variable instead, e.g. "tokenEnv": "GRAFANA_TOKEN"` });
+        } else visit(item);
+        path.pop();
+      }
+    } else if (typeof v === 'string' && SECRET_VALUE.test(v)) {
+      found.push({ path: [...path], message: 'this looks like a secret (a token or a URL with a password): keep it in an environment variable and name that variable in tokenEnv' });
+    }
+  };
+  visit(value);
+  return found;
 }

@@ -83,6 +83,34 @@ describe('generate', () => {
       expect(await listing(dir)).toEqual(['kd.json']);
     });
 
+    it('a fleet config: every problem at once (the file, each entry), a bad flag once', async () => {
+      const fleet = {
+        periodSeconds: 30,
+        dashboards: [
+          { uid: 'a', title: 'A', streams: [] },
+          { uid: 'b', title: 'B', tags: 'x', targets: ['nope'] },
+          { uid: 'c', title: 'C', rows: { fanout: true } },
+        ],
+      };
+      await writeFile(join(dir, 'kd.json'), JSON.stringify(fleet));
+      const r = await cli(['generate', '--config', 'kd.json'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        'kinesis-dashboards: --config kd.json: invalid',
+        'config.periodSeconds: Kinesis metrics have 60 s resolution: use a multiple of 60 (60, 300, 3600)',
+        'config.dashboards.1.targets.0: unknown target "nope": define it under "targets"',
+        'config.dashboards.0.streams: name at least one stream, or leave "streams" out for all',
+        'config.dashboards.1.tags: Invalid input: expected array, received string',
+        'config.dashboards.2.rows: Unrecognized key: "fanout"',
+      ]);
+      // A valid file: each entry's fields are checked merged with the top level's and the flags.
+      await writeFile(join(dir, 'kd.json'), JSON.stringify({ ...fleet, periodSeconds: 60, dashboards: fleet.dashboards.map(({ uid, title }) => ({ uid, title })) }));
+      const bad = await cli(['generate', '--config', 'kd.json', '--profile', 'graphite'], { cwd: dir });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.match(/--profile: unknown profile/g)).toHaveLength(1);
+      expect(await listing(dir)).toEqual(['kd.json']);
+    });
+
     it('an out dir that cannot be created', async () => {
       await writeFile(join(dir, 'file'), 'x');
       const r = await cli(['generate', '--out', 'file/sub'], { cwd: dir });
