@@ -4,14 +4,12 @@ import { DashboardOptions, ProfileName, Title, Uid } from './schema.ts';
 import { Target, TargetName } from './targets.ts';
 
 /**
- * A dashboard field of a `dashboards` entry: known here, checked where it is merged with the top
- * level's fields and the flags (src/config/load.ts), so that a fleet's entries are parsed once.
+ * One dashboard of a fleet as it is made: its `dashboards` entry merged over the top level's
+ * dashboard fields and the flags (src/config/load.ts), parsed once: its own uid and title, the
+ * targets it goes to, optional overrides.
  */
-const mergedLater = Object.fromEntries(Object.keys(DashboardOptions.shape).map((k) => [k, z.optional(z.unknown())])) as Record<keyof typeof DashboardOptions.shape, z.ZodMiniOptional<z.ZodMiniUnknown>>;
-
-/** One dashboard of a fleet: its own uid and title, the targets it goes to, optional overrides. */
 export const DashboardEntry = z.strictObject({
-  ...mergedLater,
+  ...DashboardOptions.shape,
   uid: Uid,
   title: Title,
   targets: z._default(z.array(TargetName), []),
@@ -46,22 +44,11 @@ export const ConfigFile = z
       }),
     ),
     targets: z.optional(z.record(TargetName, Target)),
-    dashboards: z.optional(z.array(DashboardEntry).check(z.minLength(1))),
+    /** Objects here; each is checked as a DashboardEntry once merged (src/config/load.ts). */
+    dashboards: z.optional(z.array(z.looseObject({})).check(z.minLength(1))),
   })
   .check(
     z.superRefine((c, ctx) => {
-      const targets = new Set(Object.keys(c.targets ?? {}));
-      const uids = new Map<string, number>();
-      c.dashboards?.forEach((d, i) => {
-        const seen = uids.get(d.uid);
-        if (seen !== undefined) ctx.addIssue({ code: 'custom', path: ['dashboards', i, 'uid'], message: `duplicate uid "${d.uid}" (also dashboards.${seen}.uid): every dashboard needs its own` });
-        uids.set(d.uid, i);
-        d.targets.forEach((t, j) => {
-          if (!targets.has(t)) {
-            ctx.addIssue({ code: 'custom', path: ['dashboards', i, 'targets', j], message: `unknown target "${t}": define it under "targets"${targets.size ? ` (known: ${[...targets].join(', ')})` : ''}` });
-          }
-        });
-      });
       if (c.dashboards) {
         for (const k of ['uid', 'title'] as const) {
           if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `with a "dashboards" list, give each dashboard its own ${k}` });
@@ -70,3 +57,27 @@ export const ConfigFile = z
     }),
   );
 export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/**
+ * What no one entry shows: uids used twice, targets the file does not define. Read from the entries
+ * as written (whatever else is wrong with them, reported by their own check). Paths from the file's root.
+ */
+export function fleetProblems(entries: readonly unknown[], targetNames: readonly string[]): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const targets = new Set(targetNames);
+  const uids = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const d = (entry ?? {}) as { uid?: unknown; targets?: unknown };
+    if (typeof d.uid === 'string') {
+      const seen = uids.get(d.uid);
+      if (seen !== undefined) problems.push({ path: ['dashboards', i, 'uid'], message: `duplicate uid "${d.uid}" (also dashboards.${seen}.uid): every dashboard needs its own` });
+      uids.set(d.uid, i);
+    }
+    (Array.isArray(d.targets) ? d.targets : []).forEach((t, j) => {
+      if (typeof t === 'string' && !targets.has(t)) {
+        problems.push({ path: ['dashboards', i, 'targets', j], message: `unknown target "${t}": define it under "targets"${targets.size ? ` (known: ${[...targets].join(', ')})` : ''}` });
+      }
+    });
+  });
+  return problems;
+}

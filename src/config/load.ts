@@ -5,12 +5,16 @@ import { UsageError, formatIssues } from '../errors.ts';
 import type { ConfigFile } from './file.ts';
 import { DashboardOptions } from './schema.ts';
 
+type ConfigModule = typeof import('./file.ts');
+type RawConfig = Record<string, unknown> & { dashboards?: unknown[] };
+type Issue = { path: readonly PropertyKey[]; message: string };
+
 /**
- * Reads and validates a JSON config file; every problem names the file and the field.
- * Returns the validated file (or its problems) and the raw JSON: dashboard fields are merged as
- * written (defaults applied once, after merging), so an entry's unset field inherits the top level's.
+ * Reads and checks a JSON config file. Returns the checked file (or its problems, as lines naming
+ * the field) and the raw JSON: dashboard fields are merged as written (defaults applied once,
+ * after merging), so an entry's unset field inherits the top level's.
  */
-async function readConfigFile(ctx: Context, path: string): Promise<{ file?: ConfigFile; raw: RawConfig; problems: string[] }> {
+async function readConfigFile(ctx: Context, path: string): Promise<{ file?: ConfigFile; raw: RawConfig; problems: string[]; schemas: ConfigModule }> {
   const full = resolve(ctx.cwd, path);
   let text: string;
   try {
@@ -25,15 +29,16 @@ async function readConfigFile(ctx: Context, path: string): Promise<{ file?: Conf
     throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message}); fix the syntax`);
   }
   // The config file's schema (and the targets') loads only when there is a file to check.
-  const [{ ConfigFile }, { embeddedSecrets }] = await Promise.all([import('./file.ts'), import('./targets.ts')]);
+  const [schemas, { embeddedSecrets }] = await Promise.all([import('./file.ts'), import('./targets.ts')]);
   // Secrets first: their message says what to do instead, where "unknown key" would not.
   const secrets = embeddedSecrets(raw);
   if (secrets.length) throw new UsageError(`--config ${path}: refused\n${formatIssues(secrets, 'config')}`);
-  const parsed = ConfigFile.safeParse(raw);
-  return parsed.success ? { file: parsed.data, raw: raw as RawConfig, problems: [] } : { raw: raw as RawConfig, problems: formatIssues(parsed.error.issues, 'config').split('\n') };
+  const parsed = schemas.ConfigFile.safeParse(raw);
+  if (parsed.success) return { file: parsed.data, raw: raw as RawConfig, problems: [], schemas };
+  return { raw: raw as RawConfig, problems: lines(parsed.error.issues, 'config'), schemas };
 }
 
-type RawConfig = Record<string, unknown> & { dashboards?: Record<string, unknown>[] };
+const lines = (issues: readonly Issue[], prefix: string) => (issues.length ? formatIssues(issues, prefix).split('\n') : []);
 
 export interface DashboardFlagValues {
   config?: string;
@@ -49,11 +54,9 @@ export interface PlannedDashboard {
   folder?: string;
 }
 
-/** One dashboard's options, or its problems as "field: message" lines; `where` names where a field came from. */
-function parseOptions(merged: Record<string, unknown>, where: (field: string) => string): { options: DashboardOptions; problems?: undefined } | { problems: string[] } {
-  const parsed = DashboardOptions.safeParse(merged);
-  if (parsed.success) return { options: parsed.data };
-  return { problems: parsed.error.issues.map((i) => `${[where(String(i.path[0] ?? '')), ...i.path.slice(1).map(String)].join('.')}: ${i.message}`) };
+/** Problems as "field: message" lines, where `where` names where each top-level field came from. */
+function located(issues: readonly Issue[], where: (field: string) => string): string[] {
+  return issues.map((i) => `${[where(String(i.path[0] ?? '')), ...i.path.slice(1).map(String)].join('.')}: ${i.message}`);
 }
 
 const dashboardKeys = () => Object.keys(DashboardOptions.shape) as (keyof DashboardOptions)[];
@@ -62,44 +65,56 @@ function pickDefined(source: Record<string, unknown>, keys: readonly string[]): 
   return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
 /**
  * Every dashboard the config and flags describe: defaults, then the config file's top level,
- * then each `dashboards` entry, then flags (flags win).
+ * then each `dashboards` entry, then flags (flags win). Each entry is parsed once, merged.
+ * Every problem of the file is reported at once.
  */
 export async function loadPlan(ctx: Context, flags: DashboardFlagValues): Promise<{ dashboards: PlannedDashboard[]; file: ConfigFile }> {
-  const { file, raw, problems } = flags.config ? await readConfigFile(ctx, flags.config) : { file: {} as ConfigFile, raw: {} as RawConfig, problems: [] };
-  const invalid = (lines: string[]) => new UsageError(`--config ${flags.config}: invalid\n${lines.join('\n')}`);
   const flagged = pickDefined(flags as Record<string, unknown>, ['profile', 'uid', 'title']);
-  const entries = Array.isArray(raw.dashboards) ? raw.dashboards : undefined;
+  if (!flags.config) return { dashboards: [{ options: single({}, flagged), targets: [] }], file: {} };
 
-  if (!file) {
-    // Every problem at once: the file's, and those of each entry's dashboard fields (checked only once merged).
-    const own = (entry: unknown, i: number) => (entry && typeof entry === 'object' ? parseOptions(pickDefined(entry as Record<string, unknown>, dashboardKeys()), (f) => `config.dashboards.${i}.${f}`).problems ?? [] : []);
-    throw invalid([...problems, ...(entries ?? []).flatMap(own)]);
-  }
+  const { file, raw, problems, schemas } = await readConfigFile(ctx, flags.config);
+  const invalid = (found: string[]) => new UsageError(`--config ${flags.config}: invalid\n${[...new Set(found)].join('\n')}`);
+  const entries = Array.isArray(raw.dashboards) ? raw.dashboards : undefined;
+  // An entry's own fields, checked alone: its problems are reported along with the file's.
+  const entryAlone = (entry: unknown, i: number) => {
+    const r = isObject(entry) ? schemas.DashboardEntry.safeParse(entry) : undefined;
+    return r && !r.success ? lines(r.error.issues, `config.dashboards.${i}`) : [];
+  };
+  const targetNames = Object.keys(isObject(raw.targets) ? raw.targets : {});
+  const across = lines(schemas.fleetProblems(entries ?? [], targetNames), 'config');
+  if (!file) throw invalid([...problems, ...across, ...(entries ?? []).flatMap(entryAlone)]);
+
   const topLevel = pickDefined(raw, dashboardKeys());
-  const allTargets = Object.keys(file.targets ?? {});
-  if (!file.dashboards || !entries) {
-    const one = parseOptions({ ...topLevel, ...flagged }, (f) => (f in flagged ? `--${f}` : `config.${f}`));
-    if (one.problems) throw new UsageError(one.problems.join('\n'));
-    return { dashboards: [{ options: one.options, targets: allTargets }], file };
-  }
+  if (!entries) return { dashboards: [{ options: single(topLevel, flagged), targets: targetNames }], file };
   for (const f of ['uid', 'title'] as const) {
-    if (flags[f] !== undefined) throw new UsageError(`--${f}: the config lists ${file.dashboards.length} dashboards, each with its own ${f}; drop --${f}`);
+    if (flags[f] !== undefined) throw new UsageError(`--${f}: the config lists ${entries.length} dashboards, each with its own ${f}; drop --${f}`);
   }
-  const entryProblems: string[] = [];
-  const dashboards = file.dashboards.flatMap((entry, i) => {
-    const own = pickDefined(entries[i]!, dashboardKeys());
-    const made = parseOptions({ ...topLevel, ...own, ...flagged }, (f) => (f in flagged ? `--${f}` : f in own ? `config.dashboards.${i}.${f}` : `config.${f}`));
-    if (made.problems) {
-      entryProblems.push(...made.problems);
-      return [];
-    }
-    return [{ options: made.options, targets: entry.targets, ...(entry.folder ? { folder: entry.folder } : {}) }];
+  const found: string[] = [...across];
+  const made = entries.map((entry, i) => {
+    const own = entry as Record<string, unknown>; // an object: ConfigFile checked it
+    const r = schemas.DashboardEntry.safeParse({ ...topLevel, ...own, ...flagged });
+    if (r.success) return r.data;
+    const where = (f: string) => (f in flagged ? `--${f}` : f in own ? `config.dashboards.${i}.${f}` : f ? `config.${f}` : `config.dashboards.${i}`);
+    found.push(...located(r.error.issues, where));
+    return undefined;
   });
-  // A bad flag fails every entry alike: said once.
-  if (entryProblems.length) throw invalid([...new Set(entryProblems)]);
+  if (found.length) throw invalid(found); // a bad flag fails every entry alike: said once
+  const dashboards = made.map((d) => {
+    const { targets, folder, ...options } = d!;
+    return { options, targets, ...(folder ? { folder } : {}) };
+  });
   return { dashboards, file };
+}
+
+/** The one dashboard of a command line (and a config file without a `dashboards` list). */
+function single(topLevel: Record<string, unknown>, flagged: Record<string, unknown>): DashboardOptions {
+  const parsed = DashboardOptions.safeParse({ ...topLevel, ...flagged });
+  if (!parsed.success) throw new UsageError(located(parsed.error.issues, (f) => (f in flagged ? `--${f}` : `config.${f}`)).join('\n'));
+  return parsed.data;
 }
 
 /** The one dashboard of commands that make a single one (preview, and generate/publish without a list). */
