@@ -33,12 +33,25 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
     throw new UsageError(`--stdout: the config lists ${dashboards.length} dashboards; write them to a directory with --out`);
   }
   const sharing = format === 'import' ? await import('../../export/sharing.ts') : undefined;
-  // Every dashboard is made before any is written: an error leaves no half-written fleet.
+  // Every dashboard is made before any is written: an error leaves no half-written fleet. Its text
+  // is written out when it is needed (serializing cannot fail): a fleet holding a thousand texts at
+  // once spent its time on the garbage collector moving them.
   const made = dashboards.map(({ options }) => {
-    const json = serialize(synthOptions(options));
+    const dashboard = synthOptions(options);
+    let json: string | undefined;
+    const text = () => (json ??= serialize(dashboard));
     // The import form goes to its own file (<uid>.import.json): it never replaces the plain <uid>.json, which publish and provisioning need.
-    const output = sharing ? serialize(sharing.toSharingFormat(JSON.parse(json), getProfile(options.profile))) : json;
-    return { uid: options.uid, json, output, name: format === 'import' ? `${options.uid}.import.json` : `${options.uid}.json` };
+    const shared = sharing && serialize(sharing.toSharingFormat(JSON.parse(text()), getProfile(options.profile)));
+    return {
+      uid: options.uid,
+      name: format === 'import' ? `${options.uid}.import.json` : `${options.uid}.json`,
+      get json() {
+        return text();
+      },
+      get output() {
+        return shared ?? text();
+      },
+    };
   });
   if (toStdout) {
     ctx.stdout(made[0]!.output);
