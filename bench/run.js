@@ -39,7 +39,7 @@ const value = (name, fallback) => {
 };
 const quick = flag('quick');
 const rounds = Number(value('rounds', quick ? 7 : 21));
-const fleetRounds = Number(value('fleet-rounds', quick ? 3 : 7));
+const fleetRounds = Number(value('fleet-rounds', quick ? 3 : 11));
 const publishRounds = Number(value('publish-rounds', quick ? 1 : 3));
 const fleetVia = value('fleet-via', FLEET_VIA);
 const only = new Set(value('only', 'cold,fleet,publish').split(','));
@@ -152,10 +152,12 @@ function fleet() {
   add({ id: 'fleet.100.wall', measure: `fleet 100 / fleet 1, wall (${via})`, ratio: r100 });
   add({ id: 'fleet.1000.wall', measure: `fleet 1000 / fleet 1, wall (${via})`, ratio: r1000, target: 3, result: judged(r1000, 3) });
   add({ id: 'fleet.1000.rss', measure: 'fleet 1000 / fleet 1, peak RSS', ratio: pairedRatio(samples[1000], samples[1], 'rss') });
-  // Linear growth: the cost of one more dashboard is the same from 100 to 1000 as from 1 to 100.
+  // Growth no worse than linear: one more dashboard costs no more from 100 to 1000 than from 1 to 100
+  // (2x allows for noise; quadratic growth would show ~10x). Less is fine: the first hundred also pay
+  // the engine's warm-up (compiling and optimizing the code a dashboard runs), which the rest reuse.
   const perDashboard = (n) => median(samples[n].map((s, i) => (s.ms - samples[1][i].ms) / (n - 1)));
   const growth = perDashboard(1000) / perDashboard(100);
-  add({ id: 'fleet.growth', measure: 'per-dashboard cost, 1..1000 / 1..100', ratio: growth, target: '0.5-2 (linear)', result: growth >= 0.5 && growth <= 2 ? 'PASS' : 'FAIL' });
+  add({ id: 'fleet.growth', measure: 'per-dashboard cost, 1..1000 / 1..100', ratio: growth, target: '<= 2 (linear)', result: growth <= 2 ? 'PASS' : 'FAIL' });
   return { via, samples, msPerDashboard: { 100: perDashboard(100), 1000: perDashboard(1000) } };
 }
 

@@ -56,30 +56,42 @@ function emit(value: unknown, depth: number, out: string[]): void {
 }
 
 function emitObject(value: object, depth: number, out: string[]): void {
+  // Plain loops and a cache of quoted keys: a fleet runs this a hundred times per dashboard, mostly
+  // before the engine has optimized it, where every closure and call counts.
   const [, comma, openArray, openObject] = lineBreaks(depth + 1);
   if (Array.isArray(value)) {
     if (!value.length) {
       out.push('[]');
       return;
     }
-    value.forEach((v, i) => {
+    for (let i = 0; i < value.length; i++) {
       out.push(i ? comma : openArray);
+      const v: unknown = value[i];
       if (isJson(v)) emit(v, depth + 1, out);
       else out.push('null');
-    });
-  } else {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).sort().filter((k) => isJson(record[k]));
-    if (!keys.length) {
-      out.push('{}');
-      return;
     }
-    keys.forEach((key, i) => {
-      out.push(i ? comma : openObject, JSON.stringify(key), ': ');
-      emit(record[key], depth + 1, out);
-    });
+    out.push(lineBreaks(depth)[0], ']');
+    return;
   }
-  out.push(lineBreaks(depth)[0], Array.isArray(value) ? ']' : '}');
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let written = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = record[key];
+    if (!isJson(v)) continue;
+    out.push(written++ ? comma : openObject, quote(key), ': ');
+    emit(v, depth + 1, out);
+  }
+  out.push(written ? lineBreaks(depth)[0] : '{', '}');
+}
+
+/** Keys as JSON strings, made once each: dashboards repeat the same few dozen keys. */
+const quotedKeys = new Map<string, string>();
+function quote(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) quotedKeys.set(key, (quoted = JSON.stringify(key)));
+  return quoted;
 }
 
 /**
