@@ -38,8 +38,8 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
   // once spent its time on the garbage collector moving them.
   const made = dashboards.map(({ options }) => {
     const dashboard = synthOptions(options);
-    let json: string | undefined;
-    const text = () => (json ??= serialize(dashboard));
+    // Not kept once written: a fleet would hold every text until the end.
+    const text = () => serialize(dashboard);
     // The import form goes to its own file (<uid>.import.json): it never replaces the plain <uid>.json, which publish and provisioning need.
     const shared = sharing && serialize(sharing.toSharingFormat(JSON.parse(text()), getProfile(options.profile)));
     return {
