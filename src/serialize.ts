@@ -1,22 +1,28 @@
-/** Object keys sorted at every depth, arrays in order: the same dashboard always serializes to the same bytes. */
+/**
+ * The value as JSON carries it, keys sorted at every depth: what JSON.parse(serialize(value)) gives
+ * (members that are undefined, functions or symbols left out, null in arrays, and for NaN and the
+ * infinities), without writing and reading the text. Arrays keep their order.
+ */
 export function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+  if (Array.isArray(value)) return value.map((v) => (isJson(v) ? canonical(v) : null));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = canonical(v);
+      if (isJson(v)) out[key] = canonical(v);
     }
     return out;
   }
-  return value;
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** What JSON.stringify leaves out of objects (and writes as null in arrays). */
+function isJson(v: unknown): boolean {
+  return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
 }
 
 /** Text of frozen objects already written, by indentation depth: a frozen subtree cannot change. */
 const frozenText = new WeakMap<object, { depth: number; text: string }>();
-
-/** What JSON.stringify leaves out of objects (and writes as null in arrays). */
-const isJson = (v: unknown) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
 
 /** "\n" and the indentation of each depth, alone and after ",", "[" and "{": made once. */
 const breaks: [string, string, string, string][] = [];

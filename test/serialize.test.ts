@@ -14,6 +14,16 @@ describe('serialize', () => {
     expect(serialize(value)).toBe(reference(value));
   });
 
+  it.each([
+    ['scalars and non-finite numbers', { n: NaN, i: -Infinity, s: 'x', list: [NaN, 1] }],
+    ['undefined, functions and symbols', { u: undefined, f: () => 1, y: Symbol('s'), arr: [undefined, () => 1, Symbol('t'), 2], nested: { g() {} } }],
+    ['keys out of order', { b: { y: [3, { z: 1, a: 2 }], x: {} }, a: [] }],
+  ])('canonical gives what JSON.parse of the text gives: %s', (_name, value) => {
+    const viaText = JSON.parse(serialize(value));
+    expect(canonical(value)).toEqual(viaText);
+    expect(JSON.stringify(canonical(value))).toBe(JSON.stringify(viaText));
+  });
+
   it('reuses a frozen subtree only at the depth it was written at', () => {
     const shared = Object.freeze([Object.freeze({ b: 1, a: 2 })]);
     const shallow = { p: shared };

@@ -154,6 +154,8 @@ const RETRY_READ = new Set([502, 504]);
 export interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
+  /** A 404 is an answer here (a read of what may not exist yet), returned rather than thrown: no error built for the common case. */
+  notFoundIsAnswer?: boolean;
 }
 
 /**
@@ -178,6 +180,7 @@ export async function request(conn: Connection, method: string, path: string, op
       conn.debug?.(`${shown} → ${outcome.status} (${Date.now() - started} ms)`);
       const { status } = outcome;
       const parsed = parseBody(outcome.text);
+      if (status === 404 && opts.notFoundIsAnswer) return { status, headers: outcome.headers, body: parsed.ok ? parsed.value : outcome.text };
       if (status >= 200 && status < 300) {
         if (parsed.ok) return { status, headers: outcome.headers, body: parsed.value };
         // A 200 that is not JSON is a proxy or login page, not Grafana.

@@ -92,7 +92,8 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
     api: 'k8s',
     async read(uid) {
       try {
-        const res = await request(conn, 'GET', `${collection}/${encodeURIComponent(uid)}`);
+        const res = await request(conn, 'GET', `${collection}/${encodeURIComponent(uid)}`, { notFoundIsAnswer: true });
+        if (res.status === 404) return undefined;
         const obj = res.body as K8sObject;
         const annotations = obj.metadata.annotations ?? {};
         const live: LiveDashboard = {

@@ -49,7 +49,8 @@ export function legacyStore(conn: Connection): DashboardStore {
     api: 'legacy',
     async read(uid) {
       try {
-        const res = await request(conn, 'GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`);
+        const res = await request(conn, 'GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`, { notFoundIsAnswer: true });
+        if (res.status === 404) return undefined;
         const { dashboard, meta } = res.body as GetResponse;
         const live: LiveDashboard = {
           dashboard,

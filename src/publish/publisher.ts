@@ -11,6 +11,9 @@ import { normalize } from './normalize.ts';
 export type FolderTarget = { uid: string } | { path: string[] };
 
 export interface Publication {
+  /** Known before the dashboard is made: its live copy is asked for while it is being made. */
+  uid: string;
+  title: string;
   dashboard: Record<string, unknown>;
   folder?: FolderTarget;
 }
@@ -106,13 +109,12 @@ export async function publishAll(conn: Connection, store: DashboardStore, items:
   return mapLimit(items, conn.concurrency, async (item) => report(await publishItem(item)));
 
   async function publishItem(item: Publication): Promise<Result> {
-    const uid = String(item.dashboard.uid);
-    const title = String(item.dashboard.title);
+    const { uid, title } = item;
     try {
       const key = folderKey(item.folder);
       const folder = key ? folders.get(key) : undefined;
       if (folder?.error) throw new SaveRefused(folder.error);
-      return await publishOne(conn, store, item.dashboard, key ? folder : undefined, item.folder, opts);
+      return await publishOne(conn, store, item, key ? folder : undefined, item.folder, opts);
     } catch (err) {
       if (err instanceof UsageError) throw err;
       return { uid, title, status: 'failed', changes: [], error: (err as Error).message };
@@ -133,15 +135,23 @@ export function summarize(results: Result[]): string {
 async function publishOne(
   conn: Connection,
   store: DashboardStore,
-  desired: Record<string, unknown>,
+  item: Publication,
   folder: { uid?: string } | undefined,
   target: FolderTarget | undefined,
   opts: PublishOptions,
 ): Promise<Result> {
-  const uid = String(desired.uid);
-  const title = String(desired.title);
+  const { uid, title } = item;
   const base = { uid, title, changes: [] as string[] };
-  const live = await store.read(uid);
+  // The read goes out first; the dashboard is made (item.dashboard, on first use) while it is in flight.
+  const reading = store.read(uid);
+  let desired: Record<string, unknown>;
+  try {
+    desired = item.dashboard;
+  } catch (err) {
+    reading.catch(() => {}); // the making failed: its error is the one to report
+    throw err;
+  }
+  const live = await reading;
   const wantedFolder = folder ? folder.uid : undefined; // undefined: keep where it is (or root for a new one)
   const folderLabel = target && 'path' in target ? target.path.join('/') : wantedFolder;
 

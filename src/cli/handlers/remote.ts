@@ -8,7 +8,7 @@ import { splitFolderPath } from '../../grafana/folders.ts';
 import { prepareForPublish } from '../../publish/prepare.ts';
 import { openStore, type Publication } from '../../publish/publisher.ts';
 import type { DashboardStore } from '../../grafana/store.ts';
-import { serialize } from '../../serialize.ts';
+import { canonical } from '../../serialize.ts';
 import { synthOptions } from '../../synth.ts';
 import type { RemoteFlags } from '../commands/remote.ts';
 import type { Context } from '../context.ts';
@@ -57,7 +57,8 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
     const dashboard = prepareForPublish(await readDashboardFile(ctx, flags.file), flags.file);
-    return { items: () => [{ dashboard, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
+    const known = { uid: String(dashboard.uid), title: String(dashboard.title), dashboard };
+    return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
   }
   const { dashboards, file } = await loadPlan(ctx, flags);
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
@@ -65,9 +66,13 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => {
     let made: Record<string, unknown> | undefined;
     return {
+      // What synth sets them to: known without making the dashboard.
+      uid: d.options.uid,
+      title: d.options.title,
       get dashboard() {
         // Generated dashboards carry the managed tag and no placeholders by construction: only --file needs prepareForPublish.
-        return (made ??= JSON.parse(serialize(synthOptions(d.options))) as Record<string, unknown>);
+        // canonical(): what JSON.parse of generate's bytes gives, without writing and reading them.
+        return (made ??= canonical(synthOptions(d.options)) as Record<string, unknown>);
       },
       ...(folder ? { folder } : {}),
     };
