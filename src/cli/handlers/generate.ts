@@ -33,12 +33,11 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
     throw new UsageError(`--stdout: the config lists ${dashboards.length} dashboards; write them to a directory with --out`);
   }
   const sharing = format === 'import' ? await import('../../export/sharing.ts') : undefined;
-  // Every dashboard is made before any is written: an error leaves no half-written fleet. Its text
-  // is written out when it is needed (serializing cannot fail): a fleet holding a thousand texts at
-  // once spent its time on the garbage collector moving them.
+  // Every dashboard is made before any is written: an error leaves no half-written fleet. Its text is
+  // made when it is written and not kept (serializing cannot fail): a fleet holding a thousand texts
+  // at once spent its time on the garbage collector moving them.
   const made = dashboards.map(({ options }) => {
     const dashboard = synthOptions(options);
-    // Not kept once written: a fleet would hold every text until the end.
     const text = () => serialize(dashboard);
     // The import form goes to its own file (<uid>.import.json): it never replaces the plain <uid>.json, which publish and provisioning need.
     const shared = sharing && serialize(sharing.toSharingFormat(JSON.parse(text()), getProfile(options.profile)));
