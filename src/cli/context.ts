@@ -17,20 +17,27 @@ export interface Context {
  * run (it loads the stream machinery). Falls back to the stream when the descriptor will not take a
  * synchronous write (a non-blocking pipe answering EAGAIN).
  */
-function writer(fd: 1 | 2): (text: string) => void {
+export function writer(
+  fd: 1 | 2,
+  write: (fd: number, bytes: Buffer, offset: number) => number = writeSync,
+  streamOf: () => { write(chunk: string | Buffer): unknown } = () => (fd === 1 ? process.stdout : process.stderr),
+): (text: string) => void {
   let stream = false;
   return (text) => {
+    let rest: string | Buffer = text;
     if (!stream) {
+      const bytes = Buffer.from(text);
+      let off = 0;
       try {
-        const bytes = Buffer.from(text);
         // A pipe may take part of a large write: write the rest until all is out.
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+        while (off < bytes.length) off += write(fd, bytes, off);
         return;
       } catch {
         stream = true;
+        rest = bytes.subarray(off); // what the descriptor took is out already: only the rest goes to the stream
       }
     }
-    (fd === 1 ? process.stdout : process.stderr).write(text);
+    streamOf().write(rest);
   };
 }
 
