@@ -144,8 +144,13 @@ async function loadCli() {
   if (!process.env.KINESIS_DASHBOARDS_FROM_SOURCE) {
     let stamp = readStamp();
     if (!stamp || !isFresh(stamp)) {
-      stamp = await rebuild();
-      if (stamp) trace(`rebuilt dist/${stamp.bundle}`);
+      // An installed package (npm pack: bin/ and dist/, no sources, its dependencies elsewhere)
+      // cannot go stale and has nothing to rebuild from: its bundle is what was packed.
+      if (stamp && !fs.existsSync(path.join(root, 'src'))) trace('an installed package: its bundle as packed');
+      else {
+        stamp = await rebuild();
+        if (stamp) trace(`rebuilt dist/${stamp.bundle}`);
+      }
     }
     const loaded = stamp && loadBundle(stamp);
     if (loaded) {

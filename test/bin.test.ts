@@ -66,6 +66,33 @@ describe('bin/kinesis-dashboards.js', () => {
     }
   }, 60_000);
 
+  it('packs bin/ and dist/ (npm pack, which builds first), and no sources', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], { cwd: copy, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const files: string[] = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0].files.map((f: { path: string }) => f.path);
+    const bundle = stamp().bundle;
+    expect(files).toEqual(expect.arrayContaining(['bin/kinesis-dashboards.js', 'bin/package.json', 'dist/stamp.json', `dist/${bundle}`, `dist/${stamp().cache}`, 'dist/yargs-locales/en.json', 'package.json']));
+    expect(files.filter((f) => /^(src|panels|test|scripts)\//.test(f))).toEqual([]);
+  }, 60_000);
+
+  it('runs an installed package (bin/ and dist/ only, no sources to rebuild from) from its bundle as packed', () => {
+    const installed = mkdtempSync(join(tmpdir(), 'kd-installed-'));
+    try {
+      for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(copy, entry), join(installed, entry), { recursive: true });
+      const r = spawnSync(process.execPath, [join(installed, 'bin', 'kinesis-dashboards.js'), 'generate', '--stdout'], {
+        cwd: installed,
+        encoding: 'utf8',
+        env: { ...process.env, KINESIS_DASHBOARDS_FROM_SOURCE: '', KINESIS_DASHBOARDS_TRACE: '1' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('kinesis-dashboards: an installed package: its bundle as packed');
+      expect(ran(r.stderr)).toBe(`kinesis-dashboards: running dist/${stamp().bundle}`);
+      expect(r.stdout).toBe(serialize(synth()));
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
+    }
+  });
+
   it('never runs a stale bundle: a touched source is checked, an edited one rebuilt, a broken one run from source', () => {
     const before = stamp().bundle;
     const main = join(copy, 'src', 'cli', 'main.ts');
