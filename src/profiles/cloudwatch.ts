@@ -83,7 +83,12 @@ export function cloudwatchProfile(settings: ProfileSettings = DEFAULT_PROFILE_SE
     const q = baseQuery(refId, cloudwatch.MetricEditorMode.Code)
       .expression(expression)
       // A math expression needs an explicit period (GetMetricData's MetricDataQuery.Period).
-      .period(period);
+      .period(period)
+      // Unused by math, but Grafana's backend refuses a metrics query with neither `statistic` nor `statistics`
+      // (pkg/tsdb/cloudwatch/models/cloudwatch_query.go, validateAndSetDefaults) and fails the whole request;
+      // the frontend fills it in while interpolating, public dashboards send the saved JSON as is.
+      // "Average" is the query editor's own default.
+      .statistic('Average');
     if (label !== undefined) q.label(label);
     return q;
   }

@@ -54,6 +54,20 @@ describe.each(Object.entries(dashboards))('the cloudwatch profile: %s', (_name, 
     expect(validateGrafanaSchema.errors ?? []).toEqual([]);
   });
 
+  // What Grafana's backend checks of every metrics query before it asks CloudWatch, on the JSON as saved
+  // (pkg/tsdb/cloudwatch/models/cloudwatch_query.go, validateAndSetDefaults and getPeriod): public
+  // dashboards and alerting send it without the frontend's interpolation, which fills in missing fields.
+  it("passes the backend's validation as saved: a statistic, a period it parses and a metric-data id on every query", () => {
+    const cloudwatchQueries = queries.filter((q) => q.datasource.type === 'cloudwatch');
+    expect(cloudwatchQueries.some((q) => q.expression)).toBe(dash !== dashboards.seed);
+    for (const q of cloudwatchQueries) {
+      expect(typeof q.statistic, `${q.refId}: statistic`).toBe('string');
+      expect(q.statistic, `${q.refId}: statistic`).not.toBe('');
+      if (q.period !== undefined) expect(q.period, `${q.refId}: period`).toMatch(/^(auto|\d+)$/);
+      expect(q.id, `${q.refId}: id`).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
+    }
+  });
+
   it('reads every metric with the catalog: namespace, metric name, a statistic it has, its exact dimensions', () => {
     expect(metricQueries.length).toBeGreaterThan(0);
     for (const q of metricQueries) {
