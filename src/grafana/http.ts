@@ -55,10 +55,26 @@ export class AmbiguousWriteError extends Error {
   override name = 'AmbiguousWriteError';
 }
 
+/**
+ * An answer that is not Grafana's: an HTML or text page (a proxy, a login page), or JSON of another
+ * shape than the endpoint gives. It says nothing about a dashboard, so it is never taken as one.
+ */
+export class NotGrafanaError extends Error {
+  override name = 'NotGrafanaError';
+}
+
+/** How an answer that is not Grafana's is shown: its status and the start of its text. */
+export function describeForeign(status: number, text: string): string {
+  const start = text.slice(0, 60).replace(/\s+/g, ' ').trim();
+  return `HTTP ${status} with an answer that is not Grafana's${start ? ` ("${start}${text.length > 60 ? '…' : ''}")` : ' (empty)'}`;
+}
+
 /** No answer at all after the retries (refused, reset, timed out). */
 export class NetworkError extends Error {
   override name = 'NetworkError';
 }
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function serverMessage(body: unknown): string {
   if (body && typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
@@ -148,6 +164,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Statuses that mean "not done, try later" for any request. */
 const RETRY_ALWAYS = new Set([429, 503]);
+/** Connection errors raised before a byte of the request left (no server was reached). */
+const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 /** Statuses after which a read is retried but a write may have happened (gateways). */
 const RETRY_READ = new Set([502, 504]);
 
@@ -180,16 +198,21 @@ export async function request(conn: Connection, method: string, path: string, op
       conn.debug?.(`${shown} → ${outcome.status} (${Date.now() - started} ms)`);
       const { status } = outcome;
       const parsed = parseBody(outcome.text);
+      // Grafana answers JSON, errors included. Anything else came from something in between (a proxy's
+      // page, a login form): it says nothing about what happened to a write, nor about what exists.
+      const foreign = !parsed.ok || (outcome.text !== '' && (parsed.value === null || typeof parsed.value !== 'object'));
+      if (foreign && !isRead && status !== 429) {
+        throw new AmbiguousWriteError(`${shown}: ${describeForeign(status, outcome.text)}: the write may or may not have been applied`);
+      }
       if (status === 404 && opts.notFoundIsAnswer) return { status, headers: outcome.headers, body: parsed.ok ? parsed.value : outcome.text };
       if (status >= 200 && status < 300) {
-        if (parsed.ok) return { status, headers: outcome.headers, body: parsed.value };
-        // A 200 that is not JSON is a proxy or login page, not Grafana.
-        throw new HttpError(method, url.pathname, status, `the answer is not JSON (${outcome.text.slice(0, 60).replace(/\s+/g, ' ')}…): is the URL Grafana's?`);
+        if (!foreign) return { status, headers: outcome.headers, body: parsed.value };
+        throw new NotGrafanaError(`${shown}: ${describeForeign(status, outcome.text)}: is the URL Grafana's?`);
       }
       const retryable = RETRY_ALWAYS.has(status) || (conn.flavor === 'logzio' && status === 500) || RETRY_READ.has(status);
       const writeUnknown = !isRead && (RETRY_READ.has(status) || (conn.flavor === 'logzio' && status === 500));
       if (writeUnknown) throw new AmbiguousWriteError(`${shown}: HTTP ${status} from the server: the write may or may not have been applied`);
-      if (!retryable || last) throw new HttpError(method, url.pathname, status, parsed.ok ? parsed.value : outcome.text);
+      if (!retryable || last) throw new HttpError(method, url.pathname, status, foreign ? `(${describeForeign(status, outcome.text).replace(/^HTTP \d+ with /, '')})` : parsed.value);
       const after = retryAfterMs(outcome.headers['retry-after']);
       if (after !== undefined) {
         if (after > conn.retry.maxRetryAfterMs) {
@@ -200,7 +223,10 @@ export async function request(conn: Connection, method: string, path: string, op
     } else {
       const what = outcome.kind === 'timeout' ? `no answer within ${conn.timeoutMs} ms` : `connection failed (${outcome.code})`;
       conn.debug?.(`${shown} → ${what}`);
-      if (!isRead) throw new AmbiguousWriteError(`${shown}: ${what}: the write may or may not have been applied`);
+      // A refused connection carried nothing: the write certainly did not happen and may be sent again.
+      if (!isRead && !NOTHING_SENT.has(outcome.kind === 'network' ? outcome.code : '')) {
+        throw new AmbiguousWriteError(`${shown}: ${what}: the write may or may not have been applied`);
+      }
       if (last) throw new NetworkError(`${shown}: ${what}`);
     }
     conn.debug?.(`retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${conn.retry.attempts})`);

@@ -1,4 +1,4 @@
-import { HttpError, request, serverMessage, type Connection } from './http.ts';
+import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, serverMessage, type Connection } from './http.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 const GROUP = 'dashboard.grafana.app';
@@ -23,7 +23,8 @@ interface K8sObject {
 export async function discoverK8sVersion(conn: Connection): Promise<string | undefined> {
   try {
     const res = await request(conn, 'GET', `/apis/${GROUP}/`);
-    const offered = ((res.body as { versions?: { version: string }[] }).versions ?? []).map((v) => v.version);
+    const versions = isObject(res.body) && Array.isArray(res.body.versions) ? (res.body.versions as unknown[]) : [];
+    const offered = versions.map((v) => (isObject(v) ? v.version : undefined));
     return CLASSIC_VERSIONS.find((v) => offered.includes(v));
   } catch (err) {
     if (err instanceof HttpError && (err.status === 404 || err.status === 403)) return undefined;
@@ -82,6 +83,10 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
       throw err;
     }
     const saved = res.body as K8sObject;
+    // The stored object comes back; JSON without its name is someone else's answer.
+    if (!isObject(saved) || !isObject(saved.metadata) || saved.metadata.name !== obj.metadata.name) {
+      throw new AmbiguousWriteError(`${method} ${path}: ${describeForeign(res.status, JSON.stringify(saved) ?? '')}: the write may or may not have been applied`);
+    }
     return { url: `/d/${saved.metadata.name}`, version: saved.metadata.generation ?? 0 };
   }
 
@@ -91,27 +96,33 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
   return {
     api: 'k8s',
     async read(uid) {
-      try {
-        const res = await request(conn, 'GET', `${collection}/${encodeURIComponent(uid)}`, { notFoundIsAnswer: true });
-        if (res.status === 404) return undefined;
-        const obj = res.body as K8sObject;
-        const annotations = obj.metadata.annotations ?? {};
-        const live: LiveDashboard = {
-          dashboard: { ...obj.spec, uid: obj.metadata.name },
-          folderUid: annotations['grafana.app/folder'] ?? '',
-          revision: obj.metadata.resourceVersion ?? '',
-          version: obj.metadata.generation ?? 0,
-          url: `/d/${obj.metadata.name}`,
-        };
-        const managedBy = annotations['grafana.app/managedBy'];
-        if (managedBy) live.managedElsewhere = `it is managed by ${managedBy}${annotations['grafana.app/managerId'] ? ` (${annotations['grafana.app/managerId']})` : ''}`;
-        liveAnnotations.set(live, annotations);
-        if (obj.metadata.labels) liveLabels.set(live, obj.metadata.labels);
-        return live;
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 404) return undefined;
-        throw err;
+      const path = `${collection}/${encodeURIComponent(uid)}`;
+      const res = await request(conn, 'GET', path, { notFoundIsAnswer: true });
+      const text = () => (typeof res.body === 'string' ? res.body : JSON.stringify(res.body) ?? '');
+      if (res.status === 404) {
+        // The API server's NotFound names the object (k8s.io/apimachinery errors.NewNotFound: a Status with
+        // reason NotFound and details.name); a 404 without it is about a path, not this dashboard.
+        const st = res.body as { kind?: unknown; reason?: unknown; details?: { name?: unknown } };
+        if (isObject(st) && st.kind === 'Status' && st.reason === 'NotFound' && isObject(st.details) && st.details.name === uid) return undefined;
+        throw new NotGrafanaError(`GET ${path}: ${describeForeign(404, text())}: not the API server's answer about "${uid}"; is the URL Grafana's?`);
       }
+      const obj = res.body as K8sObject;
+      if (!isObject(obj) || !isObject(obj.metadata) || obj.metadata.name !== uid || !isObject(obj.spec)) {
+        throw new NotGrafanaError(`GET ${path}: ${describeForeign(res.status, text())}: not a Dashboard object named "${uid}"; is the URL Grafana's?`);
+      }
+      const annotations = obj.metadata.annotations ?? {};
+      const live: LiveDashboard = {
+        dashboard: { ...obj.spec, uid: obj.metadata.name },
+        folderUid: annotations['grafana.app/folder'] ?? '',
+        revision: obj.metadata.resourceVersion ?? '',
+        version: obj.metadata.generation ?? 0,
+        url: `/d/${obj.metadata.name}`,
+      };
+      const managedBy = annotations['grafana.app/managedBy'];
+      if (managedBy) live.managedElsewhere = `it is managed by ${managedBy}${annotations['grafana.app/managerId'] ? ` (${annotations['grafana.app/managerId']})` : ''}`;
+      liveAnnotations.set(live, annotations);
+      if (obj.metadata.labels) liveLabels.set(live, obj.metadata.labels);
+      return live;
     },
     create: (req) => write('POST', collection, toObject(req)),
     // Without --force the current resourceVersion makes the update conditional (409 on a concurrent change).

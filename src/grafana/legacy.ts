@@ -1,4 +1,4 @@
-import { HttpError, request, serverMessage, type Connection } from './http.ts';
+import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, serverMessage, type Connection } from './http.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 interface GetResponse {
@@ -25,8 +25,12 @@ export function legacyStore(conn: Connection): DashboardStore {
           overwrite: req.overwrite,
         },
       });
-      const body = res.body as { url: string; version: number };
-      return { url: body.url, version: body.version };
+      const body = res.body as { url?: unknown; version?: unknown };
+      // Grafana's answer names the saved version; JSON without it is someone else's (pkg/api/dashboard.go, PostDashboard).
+      if (!isObject(body) || typeof body.version !== 'number') {
+        throw new AmbiguousWriteError(`POST /api/dashboards/db: ${describeForeign(res.status, JSON.stringify(body) ?? '')}: the write may or may not have been applied`);
+      }
+      return { url: typeof body.url === 'string' ? body.url : `/d/${String(req.dashboard.uid)}`, version: body.version };
     } catch (err) {
       if (err instanceof HttpError) {
         const status = (err.body as { status?: string } | undefined)?.status;
@@ -48,23 +52,28 @@ export function legacyStore(conn: Connection): DashboardStore {
   return {
     api: 'legacy',
     async read(uid) {
-      try {
-        const res = await request(conn, 'GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`, { notFoundIsAnswer: true });
-        if (res.status === 404) return undefined;
-        const { dashboard, meta } = res.body as GetResponse;
-        const live: LiveDashboard = {
-          dashboard,
-          folderUid: meta.folderUid ?? '',
-          revision: dashboard.version ?? meta.version ?? 0,
-          version: dashboard.version ?? meta.version ?? 0,
-          url: meta.url ?? `/d/${uid}`,
-        };
-        if (meta.provisioned) live.managedElsewhere = `it is provisioned from files${meta.provisionedExternalId ? ` (${meta.provisionedExternalId})` : ''}`;
-        return live;
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 404) return undefined;
-        throw err;
+      const path = `/api/dashboards/uid/${encodeURIComponent(uid)}`;
+      const res = await request(conn, 'GET', path, { notFoundIsAnswer: true });
+      if (res.status === 404) {
+        // Grafana's own 404 is JSON naming the dashboard (pkg/api/dashboard.go, getDashboardHelper:
+        // "Dashboard not found"); a proxy's 404 page says nothing about whether the dashboard exists.
+        if (isObject(res.body) && typeof res.body.message === 'string' && /dashboard not found/i.test(res.body.message)) return undefined;
+        throw new NotGrafanaError(`GET ${path}: ${describeForeign(404, typeof res.body === 'string' ? res.body : JSON.stringify(res.body) ?? '')}: is the URL Grafana's?`);
       }
+      const got = res.body as GetResponse;
+      if (!isObject(got) || !isObject(got.dashboard) || !isObject(got.meta)) {
+        throw new NotGrafanaError(`GET ${path}: ${describeForeign(res.status, JSON.stringify(got) ?? '')}: no dashboard and meta in it; is the URL Grafana's?`);
+      }
+      const { dashboard, meta } = got;
+      const live: LiveDashboard = {
+        dashboard,
+        folderUid: meta.folderUid ?? '',
+        revision: dashboard.version ?? meta.version ?? 0,
+        version: dashboard.version ?? meta.version ?? 0,
+        url: meta.url ?? `/d/${uid}`,
+      };
+      if (meta.provisioned) live.managedElsewhere = `it is provisioned from files${meta.provisionedExternalId ? ` (${meta.provisionedExternalId})` : ''}`;
+      return live;
     },
     // On create no version is sent: Grafana then refuses (412/409) if the uid appeared meanwhile.
     create: (req) => save({ ...req, overwrite: false }),

@@ -35,6 +35,14 @@ export class SaveRefused extends Error {
   override name = 'SaveRefused';
 }
 
+/**
+ * A write whose answer was lost, and whose effect could not be checked either (the read that should
+ * have settled it failed, or was not Grafana's answer): it may or may not have been applied.
+ */
+export class OutcomeUnknown extends Error {
+  override name = 'OutcomeUnknown';
+}
+
 /** One of Grafana's two dashboard APIs. */
 export interface DashboardStore {
   readonly api: 'legacy' | 'k8s';

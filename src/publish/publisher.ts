@@ -2,7 +2,7 @@ import { ensureFolderPath, requireFolder } from '../grafana/folders.ts';
 import { AmbiguousWriteError, type Connection } from '../grafana/http.ts';
 import { discoverK8sVersion, k8sStore, namespaceFor } from '../grafana/k8s.ts';
 import { legacyStore } from '../grafana/legacy.ts';
-import { SaveRefused, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
+import { OutcomeUnknown, SaveRefused, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
 import { UsageError } from '../errors.ts';
 import { MANAGED_TAG } from '../synth.ts';
 import { formatChanges, jsonDiff } from './diff.ts';
@@ -26,7 +26,11 @@ export interface PublishOptions {
   message: string;
 }
 
-export type Status = 'created' | 'updated' | 'unchanged' | 'failed' | 'would create' | 'would update';
+/**
+ * `failed`: nothing of ours was written (or what was there is not ours); `unknown`: a write went out,
+ * its answer was lost and the check that followed could not say whether it was applied.
+ */
+export type Status = 'created' | 'updated' | 'unchanged' | 'failed' | 'unknown' | 'would create' | 'would update';
 
 export interface Result {
   uid: string;
@@ -117,19 +121,20 @@ export async function publishAll(conn: Connection, store: DashboardStore, items:
       return await publishOne(conn, store, item, key ? folder : undefined, item.folder, opts);
     } catch (err) {
       if (err instanceof UsageError) throw err;
-      return { uid, title, status: 'failed', changes: [], error: (err as Error).message };
+      return { uid, title, status: err instanceof OutcomeUnknown ? 'unknown' : 'failed', changes: [], error: (err as Error).message };
     }
   }
 }
 
-/** "2 created, 1 updated, 5 unchanged, 0 failed" — the closing line of a fleet publish. */
+/** "2 created, 1 updated, 5 unchanged, 0 failed" (and "1 unknown" when any) — the closing line of a fleet publish. */
 export function summarize(results: Result[]): string {
   const count = (s: Status) => results.filter((r) => r.status === s).length;
   const dry = results.some((r) => r.status.startsWith('would'));
   const parts = dry
     ? [`${count('would create')} to create`, `${count('would update')} to update`]
     : [`${count('created')} created`, `${count('updated')} updated`];
-  return [...parts, `${count('unchanged')} unchanged`, `${count('failed')} failed`].join(', ');
+  const unknown = count('unknown');
+  return [...parts, `${count('unchanged')} unchanged`, `${count('failed')} failed`, ...(unknown ? [`${unknown} unknown`] : [])].join(', ');
 }
 
 async function publishOne(
@@ -183,25 +188,42 @@ async function publishOne(
   return { ...base, status: 'updated', url: absolute(conn, saved.url), version: saved.version, changes };
 }
 
+/** How many times a write whose answer was lost is sent in all, when each check proves it was not applied. */
+const WRITE_ATTEMPTS = 3;
+
 /**
- * One write, and what to do when its answer never came: re-read; if our content is there the
- * write happened (report it, do not resend); if nothing changed, send it again; if someone else's
- * change is there, it is a conflict.
+ * One write, and what to do when its answer never came: re-read. If our content is there the write
+ * happened (report it, do not resend); if Grafana's answer proves nothing changed, send it again; if
+ * someone else's change is there, it is a conflict. If the re-read fails too, nobody knows: the
+ * outcome is `unknown`, and nothing is sent again.
  */
 async function writeSafely(store: DashboardStore, desired: Record<string, unknown>, live: LiveDashboard | undefined, folderUid: string, opts: PublishOptions): Promise<Saved> {
   const uid = String(desired.uid);
   const req = { dashboard: desired, folderUid, message: opts.message, overwrite: opts.force, ...(live ? { revision: live.revision, live } : {}) };
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
+    let lost: AmbiguousWriteError;
     try {
       return live ? await store.update(req) : await store.create(req);
     } catch (err) {
-      if (!(err instanceof AmbiguousWriteError) || attempt >= 2) throw err;
-      const now = await store.read(uid);
-      if (now && sameContent(now.dashboard, desired) && now.folderUid === folderUid && (!live || now.revision !== live.revision)) {
-        return { url: now.url, version: now.version };
-      }
-      const untouched = live ? now !== undefined && now.revision === live.revision : now === undefined;
-      if (!untouched) throw new SaveRefused('changed by someone else while our write was unanswered: re-run to compare with the new version');
+      if (!(err instanceof AmbiguousWriteError)) throw err;
+      lost = err;
     }
+    let now: LiveDashboard | undefined;
+    try {
+      now = await store.read(uid);
+    } catch (err) {
+      throw new OutcomeUnknown(
+        `${lost.message}; the read that should have told failed too (${(err as Error).message}). Run \`kinesis-dashboards diff\` with the same options to see what Grafana has now`,
+      );
+    }
+    if (now && sameContent(now.dashboard, desired) && now.folderUid === folderUid && (!live || now.revision !== live.revision)) {
+      return { url: now.url, version: now.version };
+    }
+    const untouched = live ? now !== undefined && now.revision === live.revision : now === undefined;
+    if (!untouched) {
+      throw new SaveRefused(`${lost.message}; meanwhile someone else ${now ? `changed it (now version ${now.version})` : 'deleted it'}: re-run to compare with the new version`);
+    }
+    // Grafana's own answer shows nothing was written: sending it again cannot apply it twice.
+    if (attempt >= WRITE_ATTEMPTS) throw new SaveRefused(`${lost.message}; Grafana shows it was not applied, after ${WRITE_ATTEMPTS} tries: nothing was written`);
   }
 }

@@ -386,6 +386,28 @@ describe('faults, latency and concurrency', () => {
     expect(h.state.writes).toBe(1);
   });
 
+  it('drops the connection after applying a write, hangs without applying, and lets the first matches pass (skip)', async () => {
+    const h = await start();
+    const post = (signal?: AbortSignal) =>
+      fetch(`${h.url}/api/dashboards/db`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ dashboard: dash(), overwrite: true }),
+        ...(signal ? { signal } : {}),
+      });
+    h.faults.push({ kind: 'resetAfterApply', match: { method: 'POST' } });
+    await expect(post()).rejects.toThrow();
+    expect(h.state.writes).toBe(1);
+    h.faults.push({ kind: 'hang', match: { method: 'POST' } });
+    await expect(post(AbortSignal.timeout(100))).rejects.toThrow();
+    expect(h.state.writes).toBe(1);
+    h.faults.push({ kind: 'status', status: 500, skip: 2, match: { path: /search/ } });
+    expect((await call(h, 'GET', '/api/search')).status).toBe(200);
+    expect((await call(h, 'GET', '/api/search')).status).toBe(200);
+    expect((await call(h, 'GET', '/api/search')).status).toBe(500);
+    expect(h.faults.pending).toHaveLength(0);
+  });
+
   it('adds latency to every request and tracks peak concurrency', async () => {
     const h = await start({ latencyMs: 20 });
     await Promise.all([1, 2, 3, 4].map(() => call(h, 'GET', '/api/search')));

@@ -1,7 +1,8 @@
 /**
  * In-process stand-in for the Grafana HTTP API, used by tests of `publish` / `diff`.
  *
- * It answers as Grafana's source does (contract: /work/shared/reference/grafana-http-api.md).
+ * It answers as Grafana's source does (contract: Grafana's HTTP API documentation,
+ * https://grafana.com/docs/grafana/latest/developers/http_api/).
  * Points the contract left open were checked in grafana/grafana and are cited next to the code:
  *   - pkg/services/dashboards/errors.go                  (error texts / status codes)
  *   - pkg/services/dashboards/service/dashboard_service.go (save validation order, overwrite rules)
@@ -143,13 +144,19 @@ export interface FaultMatch {
   path?: string | RegExp;
 }
 
-export type Fault = { match?: FaultMatch; times?: number } & (
+/** `times`: how many matching requests it hits (default 1); `skip`: how many matching requests pass untouched first. */
+export type Fault = { match?: FaultMatch; times?: number; skip?: number } & (
   /** `body` defaults to {"message": <reason phrase>}; a string body is sent verbatim as text/html (proxy pages). */
   | { kind: 'status'; status: number; retryAfter?: string; body?: Json }
   | { kind: 'delay'; ms: number }
   | { kind: 'reset' }
   | { kind: 'malformed' }
+  /** Applied, then answered only after `ms` (a client with a shorter timeout loses the answer). */
   | { kind: 'delayAfterApply'; ms: number }
+  /** Applied, then the connection is dropped before the answer (the answer is lost). */
+  | { kind: 'resetAfterApply' }
+  /** Neither applied nor answered: the request hangs until the client gives up. */
+  | { kind: 'hang' }
 );
 
 export interface GrafanaStandin {
@@ -346,10 +353,10 @@ export class StandinState {
 // Faults
 
 export class FaultQueue {
-  private readonly queue: { fault: Fault; left: number }[] = [];
+  private readonly queue: { fault: Fault; left: number; skip: number }[] = [];
 
   push(...faults: Fault[]): void {
-    for (const fault of faults) this.queue.push({ fault, left: fault.times ?? 1 });
+    for (const fault of faults) this.queue.push({ fault, left: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
   clear(): void {
@@ -361,19 +368,25 @@ export class FaultQueue {
     return this.queue.map((q) => q.fault);
   }
 
-  /** Consumes one use of the first fault matching the request. */
+  /** Consumes one use of the first fault matching the request (a fault still skipping lets it pass and counts it). */
   take(method: string, apiPath: string, fullPath: string): Fault | undefined {
-    const index = this.queue.findIndex(({ fault: { match } }) => {
+    const matches = ({ fault: { match } }: { fault: Fault }) => {
       if (match?.method && match.method.toUpperCase() !== method) return false;
       const p = match?.path;
       if (p === undefined) return true;
       if (typeof p === 'string') return p === apiPath || p === fullPath;
       return p.test(apiPath) || p.test(fullPath);
-    });
-    const entry = this.queue[index];
-    if (!entry) return undefined;
-    if (--entry.left <= 0) this.queue.splice(index, 1);
-    return entry.fault;
+    };
+    for (const [index, entry] of this.queue.entries()) {
+      if (!matches(entry)) continue;
+      if (entry.skip > 0) {
+        entry.skip--;
+        return undefined;
+      }
+      if (--entry.left <= 0) this.queue.splice(index, 1);
+      return entry.fault;
+    }
+    return undefined;
   }
 }
 
@@ -1295,9 +1308,13 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     const apiPath = underBase ? url.pathname.slice(basePath.length) || '/' : url.pathname;
 
     const fault = faults.take(method, apiPath, url.pathname);
-    if (fault && fault.kind !== 'delay' && fault.kind !== 'delayAfterApply') await untilDeadline();
+    if (fault && fault.kind !== 'delay' && fault.kind !== 'delayAfterApply' && fault.kind !== 'resetAfterApply') await untilDeadline();
     if (fault?.kind === 'reset') {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'hang') {
+      await new Promise<void>((resolve) => (res.destroyed ? resolve() : res.once('close', () => resolve())));
       return;
     }
     if (fault?.kind === 'malformed') {
@@ -1352,6 +1369,10 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
 
     if (fault?.kind === 'delayAfterApply') await sleep(fault.ms);
     await untilDeadline();
+    if (fault?.kind === 'resetAfterApply') {
+      req.socket.destroy();
+      return;
+    }
     send(res, r);
   }
 

@@ -32,6 +32,6 @@ export async function publish(ctx: Context, argv: PublishFlags): Promise<void> {
     const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, onResult: progress(out, argv.json) });
     if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);
     else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
-    if (results.some((r) => r.status === 'failed')) ctx.exitCode = 1;
+    if (results.some((r) => r.status === 'failed' || r.status === 'unknown')) ctx.exitCode = 1;
   });
 }
