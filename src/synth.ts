@@ -34,7 +34,6 @@ export function profileSettings(options: DashboardOptions): ProfileSettings {
   return {
     periodSeconds: options.periodSeconds,
     ...(options.capacity?.shards ? { shards: options.capacity.shards } : {}),
-    shardLevelMetrics: options.rows.shards !== false,
     ...(options.streams ? { streams: typeof options.streams === 'string' ? { regex: options.streams } : { names: options.streams } } : {}),
   };
 }

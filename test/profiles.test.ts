@@ -59,15 +59,15 @@ describe('profiles', () => {
   });
 
   it('filters every query by every variable of the profile', () => {
-    expect(expr('cloudwatch-exporter', series('IncomingBytes', 'Sum'))).toBe('sum by (stream_name) (aws_kinesis_incoming_bytes_sum{stream_name=~"$stream"})');
+    expect(expr('cloudwatch-exporter', series('IncomingBytes', 'Sum'))).toBe('sum by (stream_name) (aws_kinesis_incoming_bytes_sum{stream_name=~"$stream", shard_id="", consumer_name=""})');
     expect(expr('yace', series('IncomingBytes', 'Sum'))).toBe(
-      'sum by (dimension_StreamName, region, account_id) (aws_kinesis_incoming_bytes_sum{dimension_StreamName=~"$stream", region=~"$region", account_id=~"$account"})',
+      'sum by (dimension_StreamName, region, account_id) (aws_kinesis_incoming_bytes_sum{dimension_StreamName=~"$stream", region=~"$region", account_id=~"$account", dimension_ShardId="", dimension_ConsumerName=""})',
     );
   });
 
   it('computes a metric-streams Average as sum / count, weighted across streams', () => {
     const spec: QuerySpec = { metric: 'PutRecord.Latency', statistic: 'Average', groupBy: 'total', across: 'avg', window: 'range' };
-    const sel = 'streamname=~"$stream", region=~"$region", account=~"$account"';
+    const sel = 'streamname=~"$stream", region=~"$region", account=~"$account", shardid="", consumername=""';
     expect(expr('logzio-metric-streams', spec)).toBe(
       `sum(sum_over_time(aws_kinesis_putrecord_latency_sum{${sel}}[$__range])) / sum(sum_over_time(aws_kinesis_putrecord_latency_count{${sel}}[$__range]))`,
     );
@@ -79,7 +79,7 @@ describe('profiles', () => {
   it('keeps ages from adding: the max across streams of each stream\'s mean', () => {
     const spec: QuerySpec = { metric: 'GetRecords.IteratorAgeMilliseconds', statistic: 'Average', groupBy: 'total', across: 'max', window: 'range' };
     expect(expr('cloudwatch-exporter', spec)).toBe(
-      'max(avg by (stream_name) (avg_over_time(aws_kinesis_get_records_iterator_age_milliseconds_average{stream_name=~"$stream"}[$__range])))',
+      'max(avg by (stream_name) (avg_over_time(aws_kinesis_get_records_iterator_age_milliseconds_average{stream_name=~"$stream", shard_id="", consumer_name=""}[$__range])))',
     );
   });
 

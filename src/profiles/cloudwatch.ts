@@ -13,8 +13,10 @@ import { ProfileError, type Profile, type ProfileSettings, type QuerySpec, type 
 // Grafana behaviour this relies on (grafana/grafana, public/app/plugins/datasource/cloudwatch/):
 // - query-runner/CloudWatchRequest.ts `convertDimensionFormat`: a dimension value given as a *string*
 //   holding a variable ("$stream") is expanded to every selected value; an array is sent as is, not
-//   interpolated. Several values, or "*", make Grafana's backend run a SEARCH over exactly these
-//   dimensions (matchExact), one series per dimension value.
+//   interpolated. Several values, or "*", make Grafana's backend run a SEARCH, one series per dimension value.
+// - pkg/tsdb/cloudwatch/metric_data_query_builder.go `buildSearchExpression`: with matchExact the SEARCH
+//   names the schema {"AWS/Kinesis",<dimension names>}, so it matches metrics with exactly these dimensions;
+//   without it, any metric that has them (a stream query would take the shard-level IncomingBytes too).
 // - types.ts `VariableQuery` / `VariableQueryType` and migrations/variableQueryMigrations.ts: see variables().
 // - Hidden queries that have an `id` still run as inputs of metric math (ReturnData false;
 //   grafana/grafana#50987), and server-side expressions always run their hidden inputs.

@@ -71,13 +71,15 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
   const ds = datasourceRef('prometheus');
 
   /**
-   * Exporters publish shard-level metrics under the stream-level names (IncomingBytes, …), told apart only
-   * by the shard label: shard queries require it, and stream queries exclude it once shard metrics exist.
+   * Each query asks for exactly the dimensions of its catalog level, as the cloudwatch profile does with
+   * matchExact. Exporters publish shard-level series under the stream-level names (IncomingBytes, …),
+   * told apart only by the shard label, and YACE's discovery exports every dimension combination it finds:
+   * a stream query requires the shard and consumer labels to be absent (a matcher on a label no series has
+   * costs nothing), a shard or consumer query requires its own label.
    */
   function selectorMatchers(groupBy: QuerySpec['groupBy']): string[] {
-    if (groupBy === 'shard') return [...matchers, `${labels.shard}!=""`];
-    if ((groupBy === 'stream' || groupBy === 'total') && settings.shardLevelMetrics) return [...matchers, `${labels.shard}=""`];
-    return matchers;
+    const has = (level: QuerySpec['groupBy'], label: string) => (groupBy === level ? `${label}!=""` : `${label}=""`);
+    return [...matchers, has('shard', labels.shard), has('consumer', labels.consumer)];
   }
 
   /** A selector: the series name and its matchers (none: the bare name). */

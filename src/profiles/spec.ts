@@ -50,7 +50,6 @@ export function datasourceRef(type: string) {
 /** Settings that reproduce the seed dashboard's queries exactly. */
 export const DEFAULT_PROFILE_SETTINGS: ProfileSettings = {
   periodSeconds: DEFAULT_PERIOD_SECONDS,
-  shardLevelMetrics: false,
 };
 
 /** The groupBy a plain series of the metric has: its catalog level ("stream" for stream-level metrics). */

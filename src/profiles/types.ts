@@ -58,11 +58,6 @@ export interface ProfileSettings {
   /** Open shards per stream (stream name as AWS spells it); absent: the dashboard's `$shards` variable. */
   shards?: Readonly<Record<string, number>>;
   /**
-   * Enhanced (shard-level) monitoring is on: the exporters then also publish per-shard series under the
-   * stream-level names (IncomingBytes, …), which stream-level queries must leave out.
-   */
-  shardLevelMetrics: boolean;
-  /**
    * Which streams this dashboard is about: exact names (as AWS spells them) or a regular expression
    * over the stream label's values. The stream variable offers only these, and "All" means these.
    */
@@ -70,7 +65,7 @@ export interface ProfileSettings {
   /**
    * Queries filter by the dashboard's variables (`$stream`, `$region`, `$account`); the default (true).
    * False: plain PromQL that runs outside Grafana (alert rules): selectors keep only the `streams` filter
-   * and the shard-label matcher, and capacity needs `shards` (there is no `$shards` variable).
+   * and the shard and consumer label matchers, and capacity needs `shards` (there is no `$shards` variable).
    */
   variables?: boolean;
 }

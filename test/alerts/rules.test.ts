@@ -136,7 +136,7 @@ describe('the dashboard and the alerts cannot disagree', () => {
       const filter = profile === 'logzio-metric-streams' ? '(?:orders|clicks-stream)' : '(?:orders|Clicks-Stream)';
       const stream = getProfile(profile).labels.stream;
       expect(exprs).toEqual(
-        panel.targets!.map((t) => `(${withoutVariables(t.expr).replace(/(aws_kinesis_\w+)/g, `$1{${stream}=~"${filter}"}`)}) > 0.8`),
+        panel.targets!.map((t) => `(${withoutVariables(t.expr).replace(/(aws_kinesis_\w+)\{/g, `$1{${stream}=~"${filter}", `)}) > 0.8`),
       );
       expect(exprs[0]).toContain(' / 300 / '); // periodSeconds reaches the rule as it reaches the panel
     });
@@ -148,7 +148,7 @@ describe('the dashboard and the alerts cannot disagree', () => {
       ] as const) {
         const panel = dashboardPanel({ profile }, title);
         const { plan: p, rule: r } = rule({ profile }, name);
-        const selectors = withoutVariables(panel.targets![0]!.expr).match(/aws_kinesis_\w+/g)!;
+        const selectors = withoutVariables(panel.targets![0]!.expr).match(/aws_kinesis_\w+\{[^}]*\}/g)!;
         const e = ruleExpr(p, r);
         for (const s of selectors) expect(e).toContain(`${s}[5m]`);
         expect(e).not.toContain('$');
@@ -156,11 +156,13 @@ describe('the dashboard and the alerts cannot disagree', () => {
     });
   }
 
-  it('leaves enhanced-monitoring shard series out, as the dashboard does', () => {
-    const p = plan({ profile: 'yace', rows: { shards: true } });
-    for (const r of p.rules) expect(ruleExpr(p, r)).toMatch(/dimension_ShardId=""/);
-    const d = plan({ profile: 'yace' });
-    for (const r of d.rules) expect(ruleExpr(d, r)).not.toMatch(/ShardId/);
+  it('leaves shard and consumer series out, as the dashboard does, whether or not the shards row is on', () => {
+    for (const rows of [{ shards: true }, {}]) {
+      const p = plan({ profile: 'yace', rows });
+      for (const r of p.rules) {
+        for (const s of ruleExpr(p, r).match(/aws_kinesis_\w+\{[^}]*\}/g)!) expect(s).toMatch(/\{dimension_ShardId="", dimension_ConsumerName=""\}/);
+      }
+    }
   });
 
   it('carries a regex stream filter into every rule, as written for PromQL strings', () => {
@@ -172,16 +174,16 @@ describe('the dashboard and the alerts cannot disagree', () => {
 describe('profile additions for plain PromQL', () => {
   const age: QuerySpec = { metric: 'GetRecords.IteratorAgeMilliseconds', statistic: 'Maximum', groupBy: 'stream', across: 'max', window: 'series' };
 
-  it('variables: false drops the variable matchers (and braces with nothing left in them)', () => {
-    const p = getProfile('yace', { periodSeconds: 60, shardLevelMetrics: false, variables: false });
-    expect(p.expr!(age)).toBe('max by (dimension_StreamName, region, account_id) (aws_kinesis_get_records_iterator_age_milliseconds_maximum)');
-    expect(getProfile('yace').expr!(age)).toContain('{dimension_StreamName=~"$stream", region=~"$region", account_id=~"$account"}');
+  it('variables: false drops the variable matchers, keeping the dimension matchers', () => {
+    const p = getProfile('yace', { periodSeconds: 60, variables: false });
+    expect(p.expr!(age)).toBe('max by (dimension_StreamName, region, account_id) (aws_kinesis_get_records_iterator_age_milliseconds_maximum{dimension_ShardId="", dimension_ConsumerName=""})');
+    expect(getProfile('yace').expr!(age)).toContain('{dimension_StreamName=~"$stream", region=~"$region", account_id=~"$account", dimension_ShardId="", dimension_ConsumerName=""}');
   });
 
   it('rangeSeconds sets the window of a range read; the dashboard keeps $__range', () => {
     const spec: QuerySpec = { ...age, statistic: 'Average', window: 'range', rangeSeconds: 300 };
     expect(getProfile('cloudwatch-exporter').expr!(spec)).toBe(
-      'avg by (stream_name) (avg_over_time(aws_kinesis_get_records_iterator_age_milliseconds_average{stream_name=~"$stream"}[5m]))',
+      'avg by (stream_name) (avg_over_time(aws_kinesis_get_records_iterator_age_milliseconds_average{stream_name=~"$stream", shard_id="", consumer_name=""}[5m]))',
     );
     expect(getProfile('cloudwatch-exporter').expr!({ ...spec, rangeSeconds: undefined })).toContain('[$__range]');
     expect(() => getProfile('yace').expr!({ ...age, rangeSeconds: 300 })).toThrow(ProfileError);
@@ -191,7 +193,7 @@ describe('profile additions for plain PromQL', () => {
 
   it('capacity outside a dashboard needs shard counts: there is no $shards variable', () => {
     const util: QuerySpec = { metric: 'IncomingBytes', statistic: 'Sum', groupBy: 'stream', across: 'avg', window: 'series', perSecond: true, utilisationOf: SHARD_LIMITS.writeBytes };
-    expect(() => getProfile('yace', { periodSeconds: 60, shardLevelMetrics: false, variables: false }).expr!(util)).toThrow(/needs the shard count of each stream \(capacity\.shards\)/);
+    expect(() => getProfile('yace', { periodSeconds: 60, variables: false }).expr!(util)).toThrow(/needs the shard count of each stream \(capacity\.shards\)/);
     expect(getProfile('yace').expr!(util)).toContain('($shards * 1048576)');
   });
 

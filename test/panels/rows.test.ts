@@ -145,42 +145,53 @@ describe.each(prometheusProfileNames())('PromQL of the rows beyond the seed, pro
     }
   });
 
-  it('keeps per-shard series out of stream queries once shard-level metrics are on, and requires them in shard queries', () => {
-    const on = dash({ ...ALL, profile }).panels;
-    for (const x of on.filter((x) => x.targets)) {
+  // Exporters publish shard-level series under the stream-level names and YACE exports every dimension
+  // combination: each selector names exactly its level's dimensions, whether or not the shards row is on.
+  it.each([
+    ['every row on', { ...ALL, profile }],
+    ['the seed only', { profile }],
+    ['no shards row', { profile, rows: { successRates: true, recordOutcomes: true, fanOut: true }, capacity: {} }],
+  ])('asks each selector for exactly its dimensions (stream, shard or consumer series), with %s', (_name, o) => {
+    const consumer = p.labels.consumer;
+    let selectors = 0;
+    for (const x of dash(o).panels.filter((x) => x.targets)) {
       for (const t of x.targets!) {
-        const want = x.title.startsWith('Hottest Shards') ? `${shard}!=""` : /consumer|subscribe/i.test(t.expr!) ? null : `${shard}=""`;
-        if (want) for (const s of t.expr!.match(/aws_kinesis_\w+\{[^}]*\}/g)!) expect(s, x.title).toContain(want);
+        const level = x.title.startsWith('Hottest Shards') ? 'shard' : /subscribe/i.test(t.expr!) ? 'consumer' : 'stream';
+        const want = [level === 'shard' ? `${shard}!=""` : `${shard}=""`, level === 'consumer' ? `${consumer}!=""` : `${consumer}=""`];
+        for (const s of t.expr!.match(/aws_kinesis_\w+\{[^}]*\}/g)!) {
+          selectors++;
+          for (const w of want) expect(s, `${x.title}: ${s}`).toContain(w);
+        }
       }
     }
-    const off = dash({ profile, rows: { successRates: true }, capacity: {} }).panels.flatMap((x) => x.targets ?? []);
-    for (const t of off) expect(t.expr).not.toContain(`${shard}=`);
+    expect(selectors).toBeGreaterThan(0);
   });
 });
 
 describe('PromQL of the rows beyond the seed, exactly (cloudwatch-exporter)', () => {
   const sel = 'stream_name=~"$stream"';
-  const seriesSel = `{${sel}, shard_id=""}`;
+  const stream = `${sel}, shard_id="", consumer_name=""`;
+  const seriesSel = `{${stream}}`;
 
   it('takes a ratio of per-stream sums for record outcomes', () => {
     expect(exprs({ rows: { recordOutcomes: true } }, 'Failed Records')).toEqual([
-      `sum by (stream_name) (aws_kinesis_put_records_failed_records_sum{${sel}}) / sum by (stream_name) (aws_kinesis_put_records_total_records_sum{${sel}})`,
+      `sum by (stream_name) (aws_kinesis_put_records_failed_records_sum${seriesSel}) / sum by (stream_name) (aws_kinesis_put_records_total_records_sum${seriesSel})`,
     ]);
   });
 
   it('groups fan-out metrics by consumer', () => {
     expect(exprs({ rows: { fanOut: true } }, 'Max Millis Behind Latest')).toEqual([
-      `max by (stream_name, consumer_name) (aws_kinesis_subscribe_to_shard_event_millis_behind_latest_maximum{${sel}})`,
+      `max by (stream_name, consumer_name) (aws_kinesis_subscribe_to_shard_event_millis_behind_latest_maximum{${sel}, shard_id="", consumer_name!=""})`,
     ]);
     expect(byTitle({ rows: { fanOut: true } }, 'Max Millis Behind Latest').targets![0]!.legendFormat).toBe('{{stream_name}} {{consumer_name}}');
   });
 
   it('keeps the hottest shards, as many as configured, per second at the configured period', () => {
     expect(exprs({ rows: { shards: { top: 3 } }, periodSeconds: 300 }, 'Hottest Shards: Incoming Bytes')).toEqual([
-      `topk(3, sum by (stream_name, shard_id) (aws_kinesis_incoming_bytes_sum{${sel}, shard_id!=""}) / 300)`,
+      `topk(3, sum by (stream_name, shard_id) (aws_kinesis_incoming_bytes_sum{${sel}, shard_id!="", consumer_name=""}) / 300)`,
     ]);
     expect(exprs({ rows: { shards: true } }, 'Hottest Shards: Max Iterator Age')).toEqual([
-      `topk(10, max by (stream_name, shard_id) (aws_kinesis_iterator_age_milliseconds_maximum{${sel}, shard_id!=""}))`,
+      `topk(10, max by (stream_name, shard_id) (aws_kinesis_iterator_age_milliseconds_maximum{${sel}, shard_id!="", consumer_name=""}))`,
     ]);
   });
 
@@ -198,8 +209,8 @@ describe('PromQL of the rows beyond the seed, exactly (cloudwatch-exporter)', ()
 
   it('uses the shards variable without a map', () => {
     expect(exprs({ capacity: {} }, 'Write Records vs Limit')).toEqual([
-      `sum by (stream_name) (aws_kinesis_incoming_records_sum{${sel}}) / 60`,
-      `sum by (stream_name) (aws_kinesis_incoming_records_sum{${sel}}) * 0 + ($shards * 1000)`,
+      `sum by (stream_name) (aws_kinesis_incoming_records_sum${seriesSel}) / 60`,
+      `sum by (stream_name) (aws_kinesis_incoming_records_sum${seriesSel}) * 0 + ($shards * 1000)`,
     ]);
     expect(byTitle({ capacity: {} }, 'Write Records vs Limit').targets!.map((t) => t.legendFormat)).toEqual(['{{stream_name}}', 'limit {{stream_name}}']);
   });

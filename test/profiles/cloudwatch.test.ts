@@ -78,6 +78,23 @@ describe.each(Object.entries(dashboards))('the cloudwatch profile: %s', (_name, 
     }
   });
 
+  // Grafana's CloudWatch backend (grafana/grafana pkg/tsdb/cloudwatch/metric_data_query_builder.go,
+  // buildSearchExpression; models/cloudwatch_query.go, IsInferredSearchExpression): with matchExact the
+  // SEARCH carries the schema {"AWS/Kinesis","StreamName"}, which matches only metrics with exactly those
+  // dimension names; without it the search is `Namespace="AWS/Kinesis" MetricName=… "StreamName"=(…)`,
+  // which also matches the shard-level IncomingBytes (StreamName + ShardId) and would add it in. A single
+  // value without matchExact is a search too. So every metric query asks for exactly its dimensions.
+  it("asks CloudWatch for exactly the dimensions it means (matchExact), so stream queries never take shard series", () => {
+    for (const q of metricQueries) {
+      expect(q.matchExact, `${q.metricName} ${JSON.stringify(q.dimensions)}`).toBe(true);
+      expect(Object.keys(q.dimensions ?? {}).sort()).toEqual([...entryOf(q)!.dimensions].sort());
+    }
+    // The stream-level twins of shard metrics ask for StreamName alone.
+    const twins = metricQueries.filter((q) => ['IncomingBytes', 'IncomingRecords', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded'].includes(q.metricName!));
+    expect(twins.length).toBeGreaterThan(0);
+    for (const q of twins.filter((x) => !('ShardId' in x.dimensions!))) expect(Object.keys(q.dimensions!)).toEqual(['StreamName']);
+  });
+
   it('filters by the stream variable as a string, so Grafana expands it; consumers and shards by wildcard', () => {
     const configured = ['orders', 'click-stream'];
     for (const q of metricQueries) {
