@@ -1,5 +1,6 @@
 import '../zod-config.ts';
 import * as z from 'zod/mini';
+import { NAMESPACE_PATTERN } from '../grafana/k8s.ts';
 import { LOGZIO_REGIONS } from '../grafana/regions.ts';
 
 // Where dashboards are published. A target names where its secret comes from (an environment
@@ -30,6 +31,8 @@ export const Target = z
     folder: z.optional(z.string().check(z.minLength(1))),
     folderUid: z.optional(z.string().check(z.minLength(1))),
     api: z.optional(z.enum(['auto', 'legacy', 'k8s'])),
+    /** The Kubernetes-style API's namespace (Grafana Cloud: stacks-<id>); found from the server when left out. */
+    namespace: z.optional(z.string().check(z.regex(NAMESPACE_PATTERN, 'a namespace such as stacks-12345 (Grafana Cloud) or org-2'))),
     /** Requests in flight at once for this target (Logz.io allows 100 per account). */
     concurrency: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
   })
@@ -40,6 +43,7 @@ export const Target = z
       if ((t.userEnv === undefined) !== (t.passwordEnv === undefined)) ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'userEnv and passwordEnv go together' });
       if (t.logzio && (t.userEnv || t.orgId !== undefined)) ctx.addIssue({ code: 'custom', path: ['logzio'], message: 'Logz.io takes an API token (tokenEnv) and no orgId' });
       if (t.logzio && t.api === 'k8s') ctx.addIssue({ code: 'custom', path: ['api'], message: 'Logz.io offers only the legacy API' });
+      if (t.logzio && t.namespace !== undefined) ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'Logz.io offers only the legacy API, which has no namespaces' });
     }),
   );
 export type Target = z.infer<typeof Target>;

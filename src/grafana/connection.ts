@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Context } from '../cli/context.ts';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_RETRY, type Connection } from './http.ts';
+import { NAMESPACE_PATTERN } from './k8s.ts';
 import { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
 
 export { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
@@ -18,6 +19,7 @@ export interface ConnectionFlags {
   logzioRegion?: string;
   logzioApiUrl?: string;
   concurrency?: number;
+  namespace?: string;
   debug?: boolean;
   /** From a config target: names of the environment variables holding its secrets. */
   tokenEnv?: string;
@@ -142,6 +144,13 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     throw new UsageError(`--concurrency: between 1 and ${flavor === 'logzio' ? '100 (Logz.io\'s limit per account)' : 'any positive integer'}`);
   }
 
+  if (flags.namespace !== undefined) {
+    // A target's namespace is checked with the config file; a bad one here came from the flag.
+    const what = '--namespace';
+    if (flavor === 'logzio') throw new UsageError(`${what}: Logz.io offers only the legacy dashboard API, which has no namespaces; leave it out`);
+    if (!NAMESPACE_PATTERN.test(flags.namespace)) throw new UsageError(`${what}: "${flags.namespace}" is not a namespace; give one like stacks-12345 (Grafana Cloud) or org-2`);
+  }
+
   if (base.protocol === 'http:' && !LOOPBACK.test(base.hostname)) {
     ctx.stderr(`warning: sending credentials over plain http to ${base.hostname}: anyone on the network path can read them; use https\n`);
   }
@@ -158,6 +167,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     timeoutMs: timeout * 1000,
     retry: Number.isFinite(retryBase) && retryBase >= 0 ? { ...DEFAULT_RETRY, baseMs: retryBase, maxMs: Math.max(retryBase * 16, 1) } : DEFAULT_RETRY,
     concurrency,
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface Connection {
   retry: RetryPolicy;
   /** Most requests in flight at once (Logz.io allows 100 per account). */
   concurrency: number;
+  /** The Kubernetes-style API's namespace when given (--namespace); otherwise discovered. */
+  namespace?: string;
   debug?: (line: string) => void;
 }
 

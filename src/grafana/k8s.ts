@@ -32,9 +32,31 @@ export async function discoverK8sVersion(conn: Connection): Promise<string | und
   }
 }
 
-/** Org 1 is "default"; other orgs are "org-<id>" (Grafana Cloud stacks: "stacks-<id>", pass it explicitly). */
+/** On-prem Grafana: org 1 is "default", other orgs are "org-<id>". */
 export function namespaceFor(orgId: number | undefined): string {
   return !orgId || orgId === 1 ? 'default' : `org-${orgId}`;
+}
+
+/** A Kubernetes namespace is a DNS label (RFC 1123): what `--namespace` and a target's `namespace` accept. */
+export const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * The namespace of the Kubernetes-style API. A Grafana Cloud stack has one namespace, "stacks-<stack id>"
+ * (Grafana's namespace mapper uses the stack id whenever one is configured), which the server tells in
+ * `GET /bootdata` as `settings.namespace`. As Grafana's own CLI does (grafanactl, resolveNamespace /
+ * DiscoverStackID), a stack namespace found there wins; anything else (on-prem, no answer, not JSON)
+ * falls back to the org's namespace. One request, made only when the Kubernetes-style API is used.
+ */
+export async function discoverNamespace(conn: Connection): Promise<string> {
+  const orgNamespace = namespaceFor(Number(conn.headers['X-Grafana-Org-Id'] ?? 1));
+  try {
+    const res = await request(conn, 'GET', '/bootdata', { notFoundIsAnswer: true });
+    const found = (res.body as { settings?: { namespace?: unknown } } | undefined)?.settings?.namespace;
+    if (res.status === 200 && typeof found === 'string' && /^stacks-[1-9]\d*$/.test(found.trim())) return found.trim();
+  } catch {
+    // Discovery is a convenience: without it the org's namespace is as good a guess as Grafana's CLI makes.
+  }
+  return orgNamespace;
 }
 
 // Annotations the server owns: sending them back is pointless or refused.

@@ -1,6 +1,6 @@
 import { ensureFolderPath, requireFolder } from '../grafana/folders.ts';
 import { AmbiguousWriteError, type Connection } from '../grafana/http.ts';
-import { discoverK8sVersion, k8sStore, namespaceFor } from '../grafana/k8s.ts';
+import { discoverK8sVersion, discoverNamespace, k8sStore } from '../grafana/k8s.ts';
 import { legacyStore } from '../grafana/legacy.ts';
 import { OutcomeUnknown, SaveRefused, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
 import { UsageError } from '../errors.ts';
@@ -51,7 +51,7 @@ export async function openStore(conn: Connection, api: 'auto' | 'legacy' | 'k8s'
   }
   if (api === 'legacy') return legacyStore(conn);
   const version = await discoverK8sVersion(conn);
-  if (version) return k8sStore(conn, version, namespaceFor(Number(conn.headers['X-Grafana-Org-Id'] ?? 1)));
+  if (version) return k8sStore(conn, version, conn.namespace ?? (await discoverNamespace(conn)));
   if (api === 'k8s') throw new UsageError('--api k8s: this Grafana offers no Kubernetes-style dashboard API (GET /apis/dashboard.grafana.app/ → 404); use --api auto or legacy');
   return legacyStore(conn);
 }

@@ -201,6 +201,48 @@ describe('the Kubernetes-style API', () => {
     expect(g.requests.find((r) => r.method === 'POST')!.path).toBe('/apis/dashboard.grafana.app/v1/namespaces/org-3/dashboards');
   });
 
+  // Grafana Cloud: the stack's only namespace is stacks-<id>, told by GET /bootdata (settings.namespace),
+  // as Grafana's own CLI (grafanactl) finds it; on-prem servers answer with the org's namespace.
+  it('finds a Grafana Cloud stack\'s namespace from /bootdata, once, and writes there', async () => {
+    const { g, run, dashboardWrites } = await setup({ k8s: { versions: ['v1'] }, stackId: 12345 });
+    expect((await run(['publish'])).stdout).toMatch(/^created\s+aws-kinesis/);
+    expect(g.requests.filter((r) => r.path === '/bootdata')).toHaveLength(1);
+    expect(g.requests.find((r) => r.method === 'POST')!.path).toBe('/apis/dashboard.grafana.app/v1/namespaces/stacks-12345/dashboards');
+    expect((await run(['publish'])).stdout).toMatch(/^unchanged/);
+    expect(dashboardWrites()).toBe(1);
+  });
+
+  it('keeps the org\'s namespace on-prem, and asks /bootdata only for the Kubernetes-style API', async () => {
+    const onPrem = await setup({ k8s: { versions: ['v1'] }, orgs: [1, 2] });
+    await onPrem.run(['publish', '--org-id', '2']);
+    expect(onPrem.g.requests.find((r) => r.method === 'POST')!.path).toBe('/apis/dashboard.grafana.app/v1/namespaces/org-2/dashboards');
+    const legacy = await setup({ stackId: 7 });
+    await legacy.run(['publish']);
+    expect(legacy.g.requests.some((r) => r.path === '/bootdata')).toBe(false);
+  });
+
+  it('falls back to the org\'s namespace when /bootdata is not there, and takes --namespace as given', async () => {
+    const { g, run } = await setup({ k8s: { versions: ['v1'] }, stackId: 99 });
+    g.faults.push({ match: { path: '/bootdata' }, kind: 'status', status: 404, times: 1 });
+    const guessed = await run(['publish']);
+    expect(guessed.code).toBe(1);
+    expect(guessed.stdout).toMatch(/namespace mismatch: default/);
+    expect((await run(['publish', '--namespace', 'stacks-99'])).stdout).toMatch(/^created/);
+    expect(g.requests.filter((r) => r.path === '/bootdata')).toHaveLength(1);
+    expect(g.requests.find((r) => r.method === 'POST' && r.path.includes('/namespaces/'))!.path).toContain('/namespaces/stacks-99/');
+  });
+
+  it.each([
+    [['--namespace', 'Stacks 1'], /--namespace: "Stacks 1" is not a namespace; give one like stacks-12345/],
+    [['--namespace', 'stacks-1', '--logzio-region', 'eu'], /--namespace: Logz\.io offers only the legacy dashboard API/],
+  ])('refuses a bad namespace: %s', async (args, message) => {
+    const { run, g } = await setup({ k8s: { versions: ['v1'] } });
+    const r = await run(['publish', ...args], { LOGZIO_API_TOKEN: 'logzio-token-123456' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(g.requests).toHaveLength(0);
+  });
+
   it('answers a concurrent change with 409 and a clear error', async () => {
     const { g, run } = await setup({ k8s: { versions: ['v1beta1'] } });
     await run(['publish']);

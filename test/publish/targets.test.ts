@@ -92,6 +92,21 @@ describe('targets: several dashboards, several places', () => {
   });
 });
 
+describe('a target\'s namespace', () => {
+  it('is used as given for the Kubernetes-style API, without asking the server', async () => {
+    const g = await startGrafanaStandin({ auth: { tokens: [env.DEV_TOKEN] }, k8s: { versions: ['v1'] }, stackId: 5 });
+    servers.push(g);
+    await writeFile(join(dir, 'kd.json'), JSON.stringify({
+      targets: { cloud: { url: g.url, tokenEnv: 'DEV_TOKEN', namespace: 'stacks-5' } },
+      dashboards: [{ uid: 'kinesis-a', title: 'A', targets: ['cloud'] }],
+    }));
+    const r = await cli(['publish', '--config', 'kd.json', '--target', 'cloud'], { cwd: dir, env });
+    expect(r.stdout).toMatch(/^created\s+kinesis-a/);
+    expect(g.requests.some((q) => q.path === '/bootdata')).toBe(false);
+    expect(g.requests.find((q) => q.method === 'POST')!.path).toBe('/apis/dashboard.grafana.app/v1/namespaces/stacks-5/dashboards');
+  });
+});
+
 describe('config validation', () => {
   const target = { url: 'https://grafana.example.com', tokenEnv: 'GRAFANA_TOKEN' };
   // Assembled at run time: no token-shaped literal is committed (the repository's secret scan flags them).
@@ -105,6 +120,8 @@ describe('config validation', () => {
     ['a password in a URL', { targets: { dev: { ...target, url: 'https://admin:secret@grafana.example.com' } } }, /config\.targets\.dev\.url: this looks like a secret/],
     ['a target with both url and logzio', { targets: { dev: { ...target, logzio: { region: 'eu' } } } }, /config\.targets\.dev\.url: give either url \(Grafana\) or logzio/],
     ['an unknown Logz.io region', { targets: { prod: { logzio: { region: 'mars' }, tokenEnv: 'T' } } }, /config\.targets\.prod\.logzio\.region/],
+    ['a namespace that is not one', { targets: { dev: { ...target, namespace: 'Stacks 1' } } }, /config\.targets\.dev\.namespace: a namespace such as stacks-12345/],
+    ['a namespace on a Logz.io target', { targets: { prod: { logzio: { region: 'eu' }, tokenEnv: 'T', namespace: 'stacks-1' } } }, /config\.targets\.prod\.namespace: Logz\.io offers only the legacy API/],
     ['a uid at the top of a fleet', { uid: 'x', dashboards: [{ uid: 'a', title: 'A' }] }, /config\.uid: with a "dashboards" list, give each dashboard its own uid/],
   ])('refuses %s with the path of the field', async (_name, config, message) => {
     await writeFile(join(dir, 'kd.json'), JSON.stringify(config));

@@ -42,6 +42,11 @@ export interface StandinOptions {
   version?: string;
   /** Highest dashboard schemaVersion the server knows (k8s validation). Default 42. */
   schemaVersion?: number;
+  /**
+   * A Grafana Cloud stack: its one org's only Kubernetes namespace is "stacks-<id>" (any other is a 403),
+   * and GET /bootdata says so in settings.namespace. Default: on-prem ("default" / "org-<id>").
+   */
+  stackId?: number;
   /** Org ids that exist; every credential is a member of all of them. Default [1]. */
   orgs?: number[];
   /** Status of a stale/missing version on save without overwrite. Default 412. */
@@ -464,6 +469,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
   // Logz.io has no basic auth, so no default user in token-header mode.
   const basicUsers = options.auth?.basic ?? (apiTokenHeader ? [] : [{ user: 'admin', password: 'admin' }]);
   const k8s = options.k8s || undefined;
+  const stackId = options.stackId;
   const grafanaVersion = options.version ?? '12.3.0';
   const maxSchemaVersion = options.schemaVersion ?? 42;
   const conflictStatus = options.legacyConflictStatus ?? 412;
@@ -1092,9 +1098,13 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
       return k8sFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
 
+    // pkg/services/apiserver/auth/authorizer/stack_id.go: a stack answers only in its own namespace.
+    if (stackId !== undefined && ns !== `stacks-${stackId}`) {
+      return k8sFailure(403, 'Forbidden', `namespace mismatch: ${ns}`, { ...(name ? { name } : {}), group: GROUP, kind: 'dashboards' });
+    }
     // pkg/services/apiserver/auth/authorizer/org_id.go: a namespace of another org is a 403.
     const nsMatch = /^org-(\d+)$/.exec(ns);
-    const nsOrg = ns === 'default' ? 1 : nsMatch ? Number(nsMatch[1]) : -1;
+    const nsOrg = stackId !== undefined || ns === 'default' ? 1 : nsMatch ? Number(nsMatch[1]) : -1;
     const org = state.org(nsOrg);
     if (!org) {
       const why = nsOrg === -1 ? `error reading namespace: invalid namespace "${ns}"` : `${ctx.identity.k8sId} is not a member of org ${nsOrg}`;
@@ -1224,6 +1234,11 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
   function route(ctx: Ctx): Reply {
     const { method, segs } = ctx;
     if (segs[0] === 'apis') return k8s ? handleK8s(ctx) : NOT_FOUND;
+    // pkg/api/api.go GET /bootdata (signed in): the index page's data; settings.namespace is the
+    // request org's namespace from Grafana's namespace mapper (pkg/api/frontendsettings.go).
+    if (segs[0] === 'bootdata' && segs.length === 1 && method === 'GET') {
+      return reply(200, { settings: { namespace: stackId !== undefined ? `stacks-${stackId}` : namespaceOf(ctx.orgId), buildInfo: { version: grafanaVersion } } });
+    }
     if (segs[0] !== 'api') return NOT_FOUND;
     const org = state.org(ctx.orgId);
     if (!org) return NOT_FOUND;

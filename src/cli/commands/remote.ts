@@ -29,7 +29,8 @@ export function connectionOptions<T>(y: Argv<T>) {
     .option('insecure-skip-tls-verify', { type: 'boolean', describe: 'do not check the server\'s certificate (only when asked)' })
     .option('timeout', { type: 'number', describe: 'seconds to wait for each request (default 30)' })
     .option('concurrency', { type: 'number', describe: 'requests in flight at once (default 8; Logz.io 10, at most 100)' })
-    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' });
+    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })
+    .option('namespace', { type: 'string', describe: 'namespace of the Kubernetes-style API (default: found from the server, e.g. stacks-12345 on Grafana Cloud, else the org\'s)' });
 }
 
 export function remoteOptions<T>(y: Argv<T>) {

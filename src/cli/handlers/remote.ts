@@ -103,6 +103,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     ...(target.userEnv ? { userEnv: target.userEnv, passwordEnv: target.passwordEnv! } : {}),
     ...(flags.orgId === undefined && target.orgId !== undefined ? { orgId: target.orgId } : {}),
     ...(flags.concurrency === undefined && target.concurrency !== undefined ? { concurrency: target.concurrency } : {}),
+    ...(flags.namespace === undefined && target.namespace !== undefined ? { namespace: target.namespace } : {}),
   };
   const items = () => chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
   return { items, connection, api: flags.api ?? target.api ?? 'auto' };
