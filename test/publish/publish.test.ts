@@ -4,11 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { serialize } from '../../src/serialize.ts';
 import { synth } from '../../src/synth.ts';
 import { tempDir } from '../support/cli.ts';
-import type { JsonObject } from '../support/grafana-standin.ts';
+import type { GrafanaStandin, JsonObject } from '../support/grafana-standin.ts';
 import { useGrafana } from '../support/publish.ts';
 
 const setup = useGrafana();
 const generated = () => JSON.parse(serialize(synth())) as JsonObject;
+/** Starts a run and resolves once the stand-in has its next write of this method (held up by a delay fault): a race made certain. */
+async function held<T>(g: GrafanaStandin, method: string, start: () => Promise<T>): Promise<{ racing: Promise<T> }> {
+  const before = g.requests.length;
+  const racing = start();
+  while (!g.requests.slice(before).some((r) => r.method === method)) await new Promise((r) => setTimeout(r, 2));
+  return { racing };
+}
 
 describe('publish (legacy API)', () => {
   it('creates, then reports unchanged without writing, then updates with the live version', async () => {
@@ -46,8 +53,7 @@ describe('publish (legacy API)', () => {
     await run(['publish']);
     // Someone saves between our read and our write: the POST waits while the stored version moves on.
     g.faults.push({ match: { method: 'POST', path: '/api/dashboards/db' }, kind: 'delay', ms: 150 });
-    const racing = run(['publish', '--title', 'Ours']);
-    await new Promise((r) => setTimeout(r, 60));
+    const { racing } = await held(g, 'POST', () => run(['publish', '--title', 'Ours']));
     g.state.seedDashboard({ dashboard: { ...g.state.getDashboard('aws-kinesis')!.dashboard, title: 'Theirs' }, version: 2 });
     const r = await racing;
     expect(r.code).toBe(1);
@@ -59,8 +65,7 @@ describe('publish (legacy API)', () => {
     const { g, run } = await setup({ legacyConflictStatus: 409 });
     await run(['publish']);
     g.faults.push({ match: { method: 'POST', path: '/api/dashboards/db' }, kind: 'delay', ms: 150 });
-    const racing = run(['publish', '--title', 'Ours']);
-    await new Promise((r) => setTimeout(r, 60));
+    const { racing } = await held(g, 'POST', () => run(['publish', '--title', 'Ours']));
     g.state.seedDashboard({ dashboard: { ...g.state.getDashboard('aws-kinesis')!.dashboard, title: 'Theirs' }, version: 2 });
     expect((await racing).stdout).toMatch(/changed by someone else since it was read \(HTTP 409\)/);
   });
@@ -247,8 +252,7 @@ describe('the Kubernetes-style API', () => {
     const { g, run } = await setup({ k8s: { versions: ['v1beta1'] } });
     await run(['publish']);
     g.faults.push({ match: { method: 'PUT' }, kind: 'delay', ms: 150 });
-    const racing = run(['publish', '--title', 'Ours']);
-    await new Promise((r) => setTimeout(r, 60));
+    const { racing } = await held(g, 'PUT', () => run(['publish', '--title', 'Ours']));
     g.state.seedDashboard({ dashboard: { ...g.state.getDashboard('aws-kinesis')!.dashboard, title: 'Theirs' }, version: 2 });
     const r = await racing;
     expect(r.code).toBe(1);
