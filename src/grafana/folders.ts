@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { AmbiguousWriteError, HttpError, request, type Connection } from './http.ts';
+import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, type Connection } from './http.ts';
 
 interface Folder {
   uid: string;
@@ -11,28 +11,57 @@ export class FolderError extends Error {
   override name = 'FolderError';
 }
 
+const isFolder = (v: unknown): v is Folder => isObject(v) && typeof v.uid === 'string' && v.uid !== '' && typeof v.title === 'string';
+
+function notGrafana(what: string, status: number, body: unknown): NotGrafanaError {
+  return new NotGrafanaError(`${what}: ${describeForeign(status, JSON.stringify(body) ?? '')}: not a folder as Grafana gives it; is the URL Grafana's?`);
+}
+
 /** GET /api/folders/:uid; a missing folder is a clear error, not a dashboard at the root. */
 export async function requireFolder(conn: Connection, uid: string): Promise<Folder> {
+  let res;
   try {
-    return (await request(conn, 'GET', `/api/folders/${encodeURIComponent(uid)}`)).body as Folder;
+    res = await request(conn, 'GET', `/api/folders/${encodeURIComponent(uid)}`);
   } catch (err) {
-    if (err instanceof HttpError && err.status === 404) {
+    if (err instanceof HttpError && err.status === 404 && isObject(err.body)) {
       throw new FolderError(`folder uid "${uid}" does not exist: create it first, or use --folder-title to find or create it by name`);
     }
     throw err;
   }
+  if (!isFolder(res.body) || res.body.uid !== uid) throw notGrafana(`GET /api/folders/${uid}`, res.status, res.body);
+  return res.body;
 }
+
+/** Grafana's page size for folder lists; pages are read until a short one. */
+const PAGE = 1000;
+/** A server that ignores `page` would return the first page forever: stop after this many. */
+const MAX_PAGES = 100;
 
 async function children(conn: Connection, parentUid: string | undefined): Promise<Folder[]> {
   const all: Folder[] = [];
-  const limit = 1000;
-  for (let page = 1; ; page++) {
-    const res = await request(conn, 'GET', '/api/folders', { query: { parentUid, limit: String(limit), page: String(page) } });
-    const batch = res.body as Folder[];
-    all.push(...batch);
-    if (batch.length < limit) return all;
+  const seen = new Set<string>();
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const res = await request(conn, 'GET', '/api/folders', { query: { parentUid, limit: String(PAGE), page: String(page) } });
+    const batch = res.body;
+    if (!Array.isArray(batch) || !batch.every(isFolder)) throw notGrafana('GET /api/folders', res.status, batch);
+    const fresh = batch.filter((f) => !seen.has(f.uid));
+    for (const f of fresh) seen.add(f.uid);
+    all.push(...fresh);
+    if (batch.length < PAGE || !fresh.length) break;
   }
+  if (parentUid !== undefined && all.some((f) => f.parentUid !== parentUid)) throw new FolderError(NO_NESTING);
+  // Same-title siblings are allowed: always the same one of them, whatever order the server lists them in.
+  return all.sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
 }
+
+/**
+ * Without nested folders (before Grafana 11, or with the feature off) GET /api/folders ignores
+ * parentUid and lists every folder, and POST /api/folders ignores it and creates at the root
+ * (pkg/api/folder.go, GetFolders and searchFolders; pkg/services/folder/folderimpl/folder.go, Create).
+ */
+const NO_NESTING =
+  'this Grafana has no nested folders (before 11, or the nestedFolders feature is off): it ignores the parent of a folder, ' +
+  'so a nested path would put every level at the root and a new copy there on every run; use a one-level --folder-title, or --folder-uid';
 
 async function findChild(conn: Connection, parent: string | undefined, title: string): Promise<Folder | undefined> {
   return (await children(conn, parent)).find((f) => f.title === title && (f.parentUid || undefined) === parent);
@@ -40,15 +69,31 @@ async function findChild(conn: Connection, parent: string | undefined, title: st
 
 async function createFolder(conn: Connection, parent: string | undefined, title: string): Promise<string> {
   const body = { title, ...(parent ? { parentUid: parent } : {}) };
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
+    let lost: AmbiguousWriteError;
     try {
-      return ((await request(conn, 'POST', '/api/folders', { body })).body as Folder).uid;
+      const res = await request(conn, 'POST', '/api/folders', { body });
+      if (!isFolder(res.body)) throw new AmbiguousWriteError(`POST /api/folders: ${describeForeign(res.status, JSON.stringify(res.body) ?? '')}: the folder may or may not have been created`);
+      // The created folder comes back with its parent; without it, the server ignored the parent and
+      // made the folder at the root (no nested folders).
+      if ((res.body.parentUid || undefined) !== parent) {
+        throw new FolderError(`${NO_NESTING}. It has just created "${title}" (uid ${res.body.uid}) at the root; delete it there if it is not wanted`);
+      }
+      return res.body.uid;
     } catch (err) {
-      // Grafana allows same-title siblings: after an unanswered create, look before creating again.
-      if (!(err instanceof AmbiguousWriteError) || attempt >= 2) throw err;
-      const found = await findChild(conn, parent, title);
-      if (found) return found.uid;
+      if (!(err instanceof AmbiguousWriteError)) throw err;
+      lost = err;
     }
+    // Grafana allows same-title siblings: after an unanswered create, look before creating again.
+    let found: Folder | undefined;
+    try {
+      found = await findChild(conn, parent, title);
+    } catch (err) {
+      if (err instanceof FolderError) throw err;
+      throw new FolderError(`creating "${title}": ${lost.message}; the read that should have told failed too (${(err as Error).message}): it may exist now, and a later run finds it rather than creating another`);
+    }
+    if (found) return found.uid;
+    if (attempt >= 3) throw new FolderError(`creating "${title}": ${lost.message}; Grafana shows it was not created, after 3 tries`);
   }
 }
 

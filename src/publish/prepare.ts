@@ -21,5 +21,9 @@ export function prepareForPublish(dashboard: unknown, source: string): Record<st
     );
   }
   const tags = Array.isArray(d.tags) ? (d.tags as unknown[]).filter((t): t is string => typeof t === 'string') : [];
-  return tags.includes(MANAGED_TAG) ? d : { ...d, tags: [...tags, MANAGED_TAG] };
+  // Grafana stores the title trimmed (pkg/services/dashboards/service/dashboard_service.go,
+  // BuildSaveDashboardCommand): sent untrimmed, every later publish would see a change and write again.
+  const title = d.title.trim();
+  const marked = tags.includes(MANAGED_TAG);
+  return marked && title === d.title ? d : { ...d, title, ...(marked ? {} : { tags: [...tags, MANAGED_TAG] }) };
 }

@@ -88,7 +88,8 @@ async function resolveFolders(conn: Connection, items: Publication[], dryRun: bo
       if ('uid' in f) resolved.set(key, { uid: (await requireFolder(conn, f.uid)).uid });
       else resolved.set(key, await ensureFolderPath(conn, f.path, dryRun));
     } catch (err) {
-      resolved.set(key, { error: (err as Error).message });
+      if (err instanceof UsageError) throw err;
+      resolved.set(key, { error: 'path' in f ? `folder "${f.path.join('/')}": ${(err as Error).message}` : (err as Error).message });
     }
   }
   return resolved;

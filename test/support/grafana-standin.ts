@@ -59,6 +59,13 @@ export interface StandinOptions {
    * error, i.e. same-title siblings are allowed. Default false.
    */
   uniqueFolderTitles?: boolean;
+  /**
+   * Nested folders (default true). false: a Grafana before 11, or with the nestedFolders feature off —
+   * GET /api/folders ignores parentUid and lists every folder without parents, POST /api/folders
+   * ignores parentUid and creates at the root (pkg/api/folder.go: GetFolders, searchFolders;
+   * pkg/services/folder/folderimpl/folder.go: Create).
+   */
+  nestedFolders?: boolean;
   /** Delay added to every request (benchmarks). */
   latencyMs?: number;
   /** Clock. Default: a deterministic clock starting 2025-01-01T00:00:00Z, +1 s per reading. */
@@ -474,6 +481,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
   const maxSchemaVersion = options.schemaVersion ?? 42;
   const conflictStatus = options.legacyConflictStatus ?? 412;
   const latencyMs = options.latencyMs ?? 0;
+  const nested = options.nestedFolders ?? true;
   let tick = 0;
   const clock = options.now ?? (() => new Date(Date.UTC(2025, 0, 1) + 1000 * tick++));
 
@@ -893,7 +901,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
       version: f.version,
     };
     if (f.parentUid) dto.parentUid = f.parentUid;
-    if (withParents) {
+    if (withParents && nested) {
       const parents = state.folderChain(org, f.uid).slice(0, -1);
       if (parents.length > 0) dto.parents = parents.map((p) => folderDto(org, orgId, p, false));
     }
@@ -901,6 +909,13 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
   }
 
   function listFolders(ctx: Ctx, org: OrgStore): Reply {
+    if (!nested) {
+      // searchFolders: a folder search, every folder, by title; hits carry no parentUid.
+      const limit = Number.parseInt(ctx.query.get('limit') ?? '', 10) || 1000;
+      const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '', 10) || 1);
+      const all = [...org.folders.values()].sort((a, b) => (a.title.toLowerCase() < b.title.toLowerCase() ? -1 : a.title.toLowerCase() > b.title.toLowerCase() ? 1 : 0));
+      return reply(200, all.slice((page - 1) * limit, page * limit).map((f) => ({ id: f.id, uid: f.uid, title: f.title })));
+    }
     const parentUid = ctx.query.get('parentUid') ?? '';
     if (parentUid !== '' && !org.folders.has(parentUid)) return FOLDER_NOT_FOUND_404;
     const limit = Number.parseInt(ctx.query.get('limit') ?? '', 10) || 1000;
@@ -922,7 +937,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     const str = (k: string): string => (typeof body[k] === 'string' ? (body[k] as string) : '');
     const title = str('title').trim();
     let uid = str('uid').trim();
-    const parentUid = str('parentUid');
+    const parentUid = nested ? str('parentUid') : '';
     // pkg/api/apierrors/folder.go: these map to 400 / 404 / 409.
     if (title === '') return message(400, 'folder title cannot be empty');
     if (!UID_PATTERN.test(uid)) return message(400, 'uid contains illegal characters');
