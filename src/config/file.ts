@@ -34,6 +34,8 @@ export const ConfigFile = z
     stdout: z.optional(z.boolean()),
     /** As `generate --format`. */
     format: z.optional(z.enum(['json', 'import'])),
+    /** As `--schema` of generate, publish and diff: v1 (classic JSON) or v2 (dashboard.grafana.app/v2beta1). */
+    schema: z.optional(z.enum(['v1', 'v2'])),
     /** As `generate --provisioning DIR --folder-title … --folder-uid … --provisioning-path …`. */
     provisioning: z.optional(
       z.strictObject({

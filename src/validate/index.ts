@@ -4,9 +4,11 @@ import { catalog } from '../catalog/index.ts';
 import type { Context } from '../cli/context.ts';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_PROFILE, getProfile } from '../profiles/index.ts';
+import { isV2Document } from '../dashboard-v2.ts';
 import { Dashboard } from './dashboard-schema.ts';
 import { checkLayout, placedPanels, type Problem } from './layout.ts';
 import { parsePromql, selectedMetricNames } from './promql.ts';
+import { checkV2, type PlacedQuery } from './v2.ts';
 
 /** Every series name a profile can read: the catalog crossed with each metric's statistics. */
 function knownSeries(profileName: string): Set<string> {
@@ -16,28 +18,32 @@ function knownSeries(profileName: string): Set<string> {
   return names;
 }
 
-/** All problems of one dashboard document, each with its JSON path. */
+/** All problems of one dashboard document (classic JSON or a v2 resource), each with its JSON path. */
 export function validateDashboard(doc: unknown, profileName = DEFAULT_PROFILE): Problem[] {
-  const parsed = Dashboard.safeParse(doc);
-  if (!parsed.success) {
-    return parsed.error.issues.map((i) => ({
-      path: ['$', ...i.path].map((k, n) => (typeof k === 'number' ? `[${k}]` : n ? `.${String(k)}` : String(k))).join(''),
-      message: i.message,
-    }));
+  let problems: Problem[];
+  let queries: PlacedQuery[];
+  if (isV2Document(doc)) ({ problems, queries } = checkV2(doc));
+  else {
+    const parsed = Dashboard.safeParse(doc);
+    if (!parsed.success) {
+      return parsed.error.issues.map((i) => ({
+        path: ['$', ...i.path].map((k, n) => (typeof k === 'number' ? `[${k}]` : n ? `.${String(k)}` : String(k))).join(''),
+        message: i.message,
+      }));
+    }
+    problems = checkLayout(parsed.data.panels);
+    queries = placedPanels(parsed.data.panels).flatMap(({ path, panel }) =>
+      (panel.targets ?? []).flatMap((t, i) => (t.expr === undefined ? [] : [{ path: `${path}.targets[${i}].expr`, expr: t.expr }])),
+    );
   }
-  const problems = checkLayout(parsed.data.panels);
   const known = knownSeries(profileName);
-  for (const { path, panel } of placedPanels(parsed.data.panels)) {
-    (panel.targets ?? []).forEach((t, i) => {
-      if (t.expr === undefined) return;
-      const at = `${path}.targets[${i}].expr`;
-      for (const p of parsePromql(t.expr)) problems.push({ path: at, message: p.message });
-      for (const name of selectedMetricNames(t.expr)) {
-        if (name.startsWith('aws_kinesis_') && !known.has(name)) {
-          problems.push({ path: at, message: `${name} is not a Kinesis metric of profile ${profileName}` });
-        }
+  for (const { path: at, expr } of queries) {
+    for (const p of parsePromql(expr)) problems.push({ path: at, message: p.message });
+    for (const name of selectedMetricNames(expr)) {
+      if (name.startsWith('aws_kinesis_') && !known.has(name)) {
+        problems.push({ path: at, message: `${name} is not a Kinesis metric of profile ${profileName}` });
       }
-    });
+    }
   }
   return problems;
 }

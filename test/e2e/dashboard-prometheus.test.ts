@@ -31,6 +31,7 @@ import {
 } from '../support/e2e-dashboard.ts';
 import { renderLegend, variableQueryText } from '../support/grafana-interpolate.ts';
 import { describeWithPrometheus, usePrometheus, type PrometheusServer } from '../support/prometheus.ts';
+import { dashboardJsonV2 } from '../support/v2-reader.ts';
 import { ACCOUNT_A, ACCOUNT_B, FIXED_WINDOW, syntheticKinesis, type SyntheticKinesis } from '../support/synthetic.ts';
 
 /*
@@ -175,11 +176,15 @@ async function checkPanel(panel: PanelJson, c: PanelCheck): Promise<string[]> {
 
 // ---------------------------------------------------------------------------------------------
 
-for (const profileName of prometheusProfileNames()) {
-  describeWithPrometheus(`generated dashboard on Prometheus — ${profileName} (values within 1e-6 relative)`, () => {
+// Both forms the tool writes: the classic JSON and the dashboard.grafana.app/v2beta1 resource, read back
+// as Grafana shows it (test/support/v2-reader.ts). The same truths hold for both.
+const FORMS = { classic: dashboardJson, v2beta1: dashboardJsonV2 };
+
+for (const profileName of prometheusProfileNames()) for (const [form, make] of Object.entries(FORMS)) {
+  describeWithPrometheus(`generated dashboard (${form}) on Prometheus — ${profileName} (values within 1e-6 relative)`, () => {
     const profile = getProfile(profileName);
     const data = syntheticKinesis(profileName, FIXED_WINDOW);
-    const dash = dashboardJson({ profile: profileName });
+    const dash = make({ profile: profileName });
     const variables = dash.templating?.list ?? [];
     const panels = dataPanels(dash);
     const hasVariable = (name: string) => variables.some((v) => v.name === name);

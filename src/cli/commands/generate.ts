@@ -13,7 +13,7 @@ export interface DashboardFlags {
   title?: string;
 }
 
-export type GenerateFlags = DashboardFlags & ProvisioningFlags & { out?: string; stdout?: boolean; format?: string };
+export type GenerateFlags = DashboardFlags & ProvisioningFlags & { out?: string; stdout?: boolean; format?: string; schema?: 'v1' | 'v2' };
 
 /** Options shared by every command that makes a dashboard (generate, and later publish/diff). */
 export function dashboardOptions<T>(y: Argv<T>) {
@@ -36,6 +36,10 @@ export function generateCommand(ctx: Context): CommandModule<object, GenerateFla
           type: 'string',
           choices: ['json', 'import'],
           describe: 'json (default): the dashboard, for publish and provisioning; import: Grafana\'s "export for sharing externally" form (__inputs, ${DS_...}) for the Import dashboard screen, written to <uid>.import.json',
+        })
+        .option('schema', {
+          choices: ['v1', 'v2'] as const,
+          describe: 'v1 (default): the classic dashboard JSON, <uid>.json; v2: a dashboard.grafana.app/v2beta1 resource (Grafana 12, rows layout), <uid>.v2.json',
         })
         .option('provisioning', { type: 'string', describe: 'write Grafana file provisioning: DIR/kinesis-dashboards.yaml and DIR/dashboards/<uid>.json' })
         .option('folder-title', { type: 'string', describe: 'with --provisioning: the Grafana folder (default General)' })

@@ -4,7 +4,7 @@ import type { Context } from '../context.ts';
 export function validateCommand(ctx: Context): CommandModule<object, { files: string[]; profile?: string }> {
   return {
     command: 'validate <files..>',
-    describe: 'Check dashboard JSON files: schema, PromQL, layout, Kinesis metric names',
+    describe: 'Check dashboard JSON files (classic JSON or dashboard.grafana.app/v2 resources): schema, PromQL, layout, Kinesis metric names',
     builder: (y) =>
       y
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'dashboard JSON files' })

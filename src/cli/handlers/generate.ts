@@ -27,23 +27,27 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
   if (format === 'import' && provisioning) {
     throw new UsageError('--format import: Grafana file provisioning stores ${DS_...} placeholders verbatim (only the import screen fills them in); drop --format import or --provisioning');
   }
+  const schema = argv.schema ?? file.schema ?? 'v1';
+  if (schema === 'v2' && format === 'import') throw new UsageError("--schema v2: the import (sharing) form exists only for classic JSON; drop --format import or --schema v2");
+  if (schema === 'v2' && provisioning) throw new UsageError('--schema v2: file provisioning here writes classic JSON; drop --provisioning or --schema v2');
   if (provisioning && file.stdout) throw new UsageError('config.stdout: cannot be combined with --provisioning; drop one');
   const toStdout = !provisioning && (argv.stdout ?? file.stdout);
   if (toStdout && dashboards.length > 1) {
     throw new UsageError(`--stdout: the config lists ${dashboards.length} dashboards; write them to a directory with --out`);
   }
   const sharing = format === 'import' ? await import('../../export/sharing.ts') : undefined;
+  const v2 = schema === 'v2' ? await import('../../dashboard-v2.ts') : undefined;
   // Every dashboard is made before any is written: an error leaves no half-written fleet. Its text is
   // made when it is written and not kept (serializing cannot fail): a fleet holding a thousand texts
   // at once spent its time on the garbage collector moving them.
   const made = dashboards.map(({ options }) => {
     const dashboard = synthOptions(options);
-    const text = () => serialize(dashboard);
+    const text = () => serialize(v2 ? v2.toV2Resource(dashboard) : dashboard);
     // The import form goes to its own file (<uid>.import.json): it never replaces the plain <uid>.json, which publish and provisioning need.
     const shared = sharing && serialize(sharing.toSharingFormat(JSON.parse(text()), getProfile(options.profile)));
     return {
       uid: options.uid,
-      name: format === 'import' ? `${options.uid}.import.json` : `${options.uid}.json`,
+      name: format === 'import' ? `${options.uid}.import.json` : v2 ? `${options.uid}.v2.json` : `${options.uid}.json`,
       get json() {
         return text();
       },
