@@ -84,6 +84,43 @@ function toItem(p: Obj, y: number, extra: Partial<PreviewItem> = {}, grid?: Obj)
  * The boxes to draw, in reading order (top to bottom, left to right). Panels of a collapsed row are laid out
  * under it, as Grafana does when the row is opened, and everything below moves down to make room.
  */
+/** Most panels (rows' panels included) a preview draws: far above any real dashboard. */
+export const MAX_PREVIEW_PANELS = 5000;
+/** Deepest grid row a panel may reach: a dashboard thousands of screens tall is not one to review. */
+export const MAX_GRID_ROWS = 10_000;
+
+/**
+ * Why a JSON value is not a dashboard this can draw, or undefined when it is: an object with a
+ * "panels" array of panel objects whose positions, when given, are on Grafana's 24-column grid.
+ * Said as "path: problem"; positions are only checked where given (old dashboards have none).
+ */
+export function notPreviewable(dashboard: unknown): string | undefined {
+  if (!isObj(dashboard)) return 'not a dashboard: expected a JSON object with "panels"';
+  if (!Array.isArray(dashboard.panels)) return `panels: ${dashboard.panels === undefined ? 'missing: a dashboard JSON has a "panels" list' : 'not an array'}`;
+  let count = 0;
+  const check = (panels: unknown[], at: string): string | undefined => {
+    for (const [i, p] of panels.entries()) {
+      const here = `${at}[${i}]`;
+      if (!isObj(p)) return `${here}: a panel is a JSON object`;
+      if (++count > MAX_PREVIEW_PANELS) return `panels: more than ${MAX_PREVIEW_PANELS} panels`;
+      if (p.gridPos !== undefined) {
+        if (!isObj(p.gridPos)) return `${here}.gridPos: an object { x, y, w, h }`;
+        for (const [k, lo, hi] of [['x', 0, GRID_COLUMNS - 1], ['w', 1, GRID_COLUMNS], ['y', 0, MAX_GRID_ROWS], ['h', 1, MAX_GRID_ROWS]] as const) {
+          const v = p.gridPos[k];
+          if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) return `${here}.gridPos.${k}: a number from ${lo} to ${hi}`;
+        }
+      }
+      if (p.panels !== undefined) {
+        if (!Array.isArray(p.panels)) return `${here}.panels: not an array`;
+        const inner = check(p.panels, `${here}.panels`);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  return check(dashboard.panels, 'panels');
+}
+
 export function layoutItems(dashboard: unknown): PreviewItem[] {
   if (!isObj(dashboard)) throw new TypeError('a dashboard is a JSON object');
   const all = (Array.isArray(dashboard.panels) ? dashboard.panels : []).filter(isObj);

@@ -1,10 +1,10 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import './zod-config.ts';
 import * as z from 'zod/mini';
 import { UID_PATTERN } from './config/schema.ts';
 import { UsageError } from './errors.ts';
 import { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
-import { ensureDir, writeAtomic } from './write.ts';
+import { writeFiles, type OutputFile } from './write.ts';
 
 export { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
 
@@ -119,15 +119,14 @@ export function provisioningFiles(dashboard: { uid: string; json: string }, opti
   ];
 }
 
-/**
- * Writes the files under `dir`, each atomically; returns their paths. Every directory is created (or the
- * problem explained, naming `what`) before the first file is written.
- */
-export async function writeProvisioning(dir: string, files: ProvisioningFile[], what: string): Promise<string[]> {
-  const paths = files.map((f) => join(dir, ...f.path.split('/')));
-  for (const d of new Set([dir, ...paths.map((p) => dirname(p))])) await ensureDir(d, what);
-  for (const [i, f] of files.entries()) await writeAtomic(paths[i]!, f.content);
-  return paths;
+/** The files as output files under `dir` (see write.ts); `what` names the flag or field that chose `dir`. */
+export function provisioningOutputs(dir: string, files: ProvisioningFile[], what: string): OutputFile[] {
+  return files.map((f) => ({ path: join(dir, ...f.path.split('/')), content: () => f.content, what }));
+}
+
+/** Writes the files under `dir` as one set; returns their paths. Nothing is written when a destination cannot be used. */
+export function writeProvisioning(dir: string, files: ProvisioningFile[], what: string): string[] {
+  return writeFiles(provisioningOutputs(dir, files, what));
 }
 
 /** The provisioning flags of `generate`. */

@@ -1,38 +1,155 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.ts';
 
 // Synchronous file system calls on purpose: a CLI writes its files one after the other, and the
 // promise API's round trips through the thread pool cost more than the writes (a fleet of 1,000
 // dashboards spent most of its time waiting on them).
+//
+// A command's files are written as a set, in four steps: every destination is checked (nothing
+// touched); missing directories are created; every file is written to a temporary file beside its
+// destination; then each is renamed into place. A problem before the renames leaves nothing behind
+// (what was created is removed); renames within a directory do not fail for want of space, and if one
+// fails anyway the error says which files were written and which were not.
 
-/** Creates the output directory, or explains why it cannot be used; `what` names the option to fix. */
-export async function ensureDir(dir: string, what: string): Promise<void> {
+/** One file of a command's output. `what` names the flag or config field that chose where it goes. */
+export interface OutputFile {
+  path: string;
+  /** Made when its turn comes, and not kept: a fleet's texts are never all held at once. */
+  content: () => string;
+  what: string;
+}
+
+/** Error codes that mean "this destination cannot be used" (the user's to fix), not a failing disk. */
+const DESTINATION_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'EXDEV']);
+
+const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
+
+function unusable(what: string, why: string): UsageError {
+  return new UsageError(`${what}: cannot be used as an output directory (${why}); choose a writable directory`);
+}
+
+/** stat, or undefined where nothing is (a missing entry, or a path through a file); other errors name `what`. */
+function statOf(path: string, what: string) {
   try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    return statSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`${what}: cannot be used as an output directory (${code}); choose a writable directory`);
+    const code = codeOf(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw unusable(what, `${path}: ${code}`);
   }
+}
+
+/** The directories to create for `dir`, outermost first; throws when an existing part of the path cannot take them. */
+function missingDirs(dir: string, what: string): string[] {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    const s = statOf(d, what);
+    if (!s) {
+      if (dirname(d) === d) throw unusable(what, `${d} does not exist`);
+      missing.unshift(d);
+      continue;
+    }
+    if (!s.isDirectory()) throw unusable(what, `ENOTDIR: ${d} is not a directory`);
+    try {
+      accessSync(d, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      throw unusable(what, `${codeOf(err)}: ${d}`);
+    }
+    return missing;
+  }
+}
+
+/**
+ * Checks every destination without touching anything: each directory exists or can be created under a
+ * writable directory, and no file's place is taken by a directory or something that is not a file.
+ * Returns the directories to create. Each problem is a UsageError naming the file's flag or field.
+ */
+export function checkDestinations(files: readonly OutputFile[]): Map<string, string> {
+  const create = new Map<string, string>(); // directory → the flag or field that wants it
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const path = resolve(f.path);
+    const other = seen.get(path);
+    if (other !== undefined) throw new UsageError(`${f.what}: ${path} would be written twice (also by ${other}); choose different places`);
+    seen.set(path, f.what);
+    for (const d of missingDirs(dirname(path), f.what)) if (!create.has(d)) create.set(d, f.what);
+    const s = statOf(path, f.what);
+    if (s && !s.isFile()) {
+      throw new UsageError(`${f.what}: cannot write ${path}: ${s.isDirectory() ? 'a directory' : 'something that is not a file'} is in the way; remove it or choose another place`);
+    }
+  }
+  return create;
 }
 
 let counter = 0;
 
 /**
- * Writes a file atomically: a temporary file in the same directory, then a rename,
- * so readers see the old content or the new, never half of one.
+ * Writes the files as a set (see the top of this module) and returns their paths. Problems found
+ * before the first rename leave nothing written: a UsageError naming the flag or field when the
+ * destination is at fault, an Error otherwise (a full disk).
  */
-export async function writeAtomic(path: string, content: string): Promise<void> {
-  // pid + counter is unique among writers: two processes differ in pid, one process counts.
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+export function writeFiles(files: readonly OutputFile[]): string[] {
+  const dirs = checkDestinations(files);
+  const made: string[] = [];
+  const staged: { tmp: string; path: string }[] = [];
+  const undo = () => {
+    for (const s of staged) rmSync(s.tmp, { force: true });
+    for (const d of made.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // not empty any more (someone else wrote there): leave it
+      }
+    }
+  };
   try {
-    writeString(tmp, content);
-    renameSync(tmp, path);
+    for (const [d, what] of dirs) {
+      try {
+        mkdirSync(d); // one level at a time: { recursive: true } spins forever below /proc
+      } catch (err) {
+        throw unusable(what, `${codeOf(err)}: ${d}`);
+      }
+      made.push(d);
+    }
+    for (const f of files) {
+      const path = resolve(f.path);
+      // pid + counter is unique among writers: two processes differ in pid, one process counts.
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+      try {
+        writeString(tmp, f.content());
+        staged.push({ tmp, path });
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        const code = codeOf(err);
+        if (DESTINATION_CODES.has(code)) throw unusable(f.what, `${code}: ${path}`);
+        throw new Error(`${f.what}: cannot write ${path} (${code}); nothing was written`);
+      }
+    }
   } catch (err) {
-    rmSync(tmp, { force: true });
+    undo();
     throw err;
   }
+  const written: string[] = [];
+  for (const [i, s] of staged.entries()) {
+    try {
+      renameSync(s.tmp, s.path);
+      written.push(s.path);
+    } catch (err) {
+      for (const rest of staged.slice(i)) rmSync(rest.tmp, { force: true });
+      const notWritten = staged.slice(i).map((r) => r.path);
+      throw new Error(
+        `cannot write ${s.path} (${codeOf(err)}); ` +
+          `written: ${written.length ? written.join(', ') : 'none'}; not written: ${notWritten.join(', ')}`,
+      );
+    }
+  }
+  return written;
+}
+
+/** Writes one file atomically (a temporary file, then a rename): readers see the old content or the new. */
+export function writeAtomic(path: string, content: string, what = path): void {
+  writeFiles([{ path, content: () => content, what }]);
 }
 
 /**

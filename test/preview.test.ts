@@ -298,7 +298,7 @@ describe('preview (CLI)', () => {
     it.each([
       ['not JSON', '{', /--file bad.json: not valid JSON/],
       ['not an object', '[1]', /--file bad.json: not a dashboard/],
-      ['panels not a list', '{"panels": {}}', /--file bad.json: "panels" is not an array/],
+      ['panels not a list', '{"panels": {}}', /--file bad.json: panels: not an array/],
     ])('a --file that is %s', async (_name, text, message) => {
       await writeFile(join(dir, 'bad.json'), text);
       const r = await cli(['preview', '--file', 'bad.json'], { cwd: dir });

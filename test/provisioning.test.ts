@@ -197,7 +197,7 @@ describe('generate --provisioning', () => {
       await writeFile(join(dir, 'file'), 'x');
       const r = await cli(['generate', '--provisioning', 'file/sub'], { cwd: dir });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/--provisioning file\/sub: cannot be used as an output directory \(ENOTDIR\)/);
+      expect(r.stderr).toMatch(/--provisioning file\/sub: cannot be used as an output directory \(ENOTDIR: /);
       expect(await listing(dir)).toEqual(['file']);
     });
   });

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../cli/context.ts';
 import { UsageError, formatIssues } from '../errors.ts';
+import { MAX_BYTES, readJsonFile } from '../read.ts';
 import type { ConfigFile } from './file.ts';
 import { DashboardOptions } from './schema.ts';
 
@@ -15,19 +14,9 @@ type Issue = { path: readonly PropertyKey[]; message: string };
  * after merging), so an entry's unset field inherits the top level's.
  */
 async function readConfigFile(ctx: Context, path: string): Promise<{ file?: ConfigFile; raw: RawConfig; problems: string[]; schemas: ConfigModule }> {
-  const full = resolve(ctx.cwd, path);
-  let text: string;
-  try {
-    text = await readFile(full, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--config ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? err}); pass an existing JSON file`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message}); fix the syntax`);
-  }
+  const raw = readJsonFile(ctx.cwd, path, `--config ${path}`, MAX_BYTES.config, 'pass an existing JSON file');
+  // Everything below reads fields of an object: anything else is said here, in the file's terms.
+  if (!isObject(raw)) throw new UsageError(`--config ${path}: invalid\nconfig: a JSON object ({ "profile": … }) is expected, not ${jsonKind(raw)}`);
   // The config file's schema (and the targets') loads only when there is a file to check.
   const [schemas, { embeddedSecrets }] = await Promise.all([import('./file.ts'), import('./targets.ts')]);
   // Secrets first: their message says what to do instead, where "unknown key" would not.
@@ -66,6 +55,9 @@ function pickDefined(source: Record<string, unknown>, keys: readonly string[]): 
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** How a JSON value is named in messages. */
+export const jsonKind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 
 /**
  * Every dashboard the config and flags describe: defaults, then the config file's top level,

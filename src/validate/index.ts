@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { catalog } from '../catalog/index.ts';
 import type { Context } from '../cli/context.ts';
-import { UsageError } from '../errors.ts';
+import { jsonDepthExceeds, MAX_BYTES, MAX_JSON_DEPTH, readBounded, utf8 } from '../read.ts';
 import { DEFAULT_PROFILE, getProfile } from '../profiles/index.ts';
 import { isV2Document } from '../dashboard-v2.ts';
 import { Dashboard } from './dashboard-schema.ts';
@@ -52,17 +50,15 @@ export async function validateFiles(ctx: Context, files: string[], profileName =
   getProfile(profileName); // an unknown profile is bad input, before any file is read
   let failed = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(resolve(ctx.cwd, file), 'utf8');
-    } catch (err) {
-      throw new UsageError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? err}); pass an existing dashboard JSON file`);
-    }
+    const text = utf8(readBounded(ctx.cwd, file, file, MAX_BYTES.dashboard, 'pass an existing dashboard JSON file'), file, 'pass a dashboard JSON file');
     let problems: Problem[];
-    try {
-      problems = validateDashboard(JSON.parse(text), profileName);
-    } catch (err) {
-      problems = [{ path: '$', message: `not valid JSON: ${(err as Error).message}` }];
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) problems = [{ path: '$', message: `nested more than ${MAX_JSON_DEPTH} levels deep: not a dashboard` }];
+    else {
+      try {
+        problems = validateDashboard(JSON.parse(text), profileName);
+      } catch (err) {
+        problems = [{ path: '$', message: `not valid JSON: ${(err as Error).message}` }];
+      }
     }
     if (problems.length) failed++;
     for (const p of problems) ctx.stdout(`${file}: ${p.path}: ${p.message}\n`);

@@ -115,7 +115,7 @@ describe('generate', () => {
       await writeFile(join(dir, 'file'), 'x');
       const r = await cli(['generate', '--out', 'file/sub'], { cwd: dir });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/--out file\/sub: cannot be used as an output directory \(ENOTDIR\); choose a writable directory/);
+      expect(r.stderr).toMatch(/--out file\/sub: cannot be used as an output directory \(ENOTDIR: .*file is not a directory\); choose a writable directory/);
     });
   });
 
@@ -125,14 +125,16 @@ describe('generate', () => {
     if (process.getuid?.() !== 0) {
       await chmod(join(dir, 'out'), 0o555);
       const r = await cli(['generate'], { cwd: dir });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2); // found unwritable before anything is written
       await chmod(join(dir, 'out'), 0o755);
     } else {
       // root ignores permissions: make the target a directory so the rename fails instead.
       await writeFile(join(dir, 'out', 'aws-kinesis.json'), 'old');
       await mkdir(join(dir, 'out2', 'aws-kinesis.json'), { recursive: true });
+      // A directory where the file should go is found before anything is written: bad input, exit 2.
       const r = await cli(['generate', '--out', 'out2'], { cwd: dir });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--out out2: cannot write .*aws-kinesis\.json: a directory is in the way/);
       expect(await listing(join(dir, 'out2'))).toEqual(['aws-kinesis.json']);
     }
     expect(await readFile(join(dir, 'out', 'aws-kinesis.json'), 'utf8')).toBe('old');

@@ -4,7 +4,7 @@ import { loadPlan } from '../../config/load.ts';
 import { AlertOptions } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { profileNames, prometheusProfileNames } from '../../profiles/index.ts';
-import { ensureDir, writeAtomic } from '../../write.ts';
+import { writeFiles } from '../../write.ts';
 import type { AlertsFlags } from '../commands/alerts.ts';
 import type { Context } from '../context.ts';
 
@@ -51,11 +51,11 @@ export async function alerts(ctx: Context, argv: AlertsFlags): Promise<void> {
   }
   const out = argv.out ?? join(file.out ?? 'out', 'alerts');
   const dir = resolve(ctx.cwd, out);
-  await ensureDir(dir, argv.out !== undefined ? `--out ${out}` : `output directory ${out}`);
-  for (const m of made) {
-    const path = join(dir, m.name);
-    await writeAtomic(path, m.content);
-    ctx.stdout(`wrote ${path} (${m.plan.rules.length} rules)\n`);
+  const what = argv.out !== undefined ? `--out ${out}` : file.out !== undefined ? `config.out ${file.out} (alerts go to its alerts/)` : 'out/alerts/ (the default of --out)';
+  // Checked whole before anything is written, and written whole or not at all.
+  const written = writeFiles(made.map((m) => ({ path: join(dir, m.name), content: () => m.content, what })));
+  for (const [i, m] of made.entries()) {
+    ctx.stdout(`wrote ${written[i]} (${m.plan.rules.length} rules)\n`);
     for (const note of m.plan.notes) ctx.stdout(`  note: ${note}\n`);
   }
 }

@@ -5,7 +5,7 @@ import { getProfile } from '../../profiles/index.ts';
 import type { ProvisioningFlags } from '../../provisioning.ts';
 import { serialize } from '../../serialize.ts';
 import { synthOptions } from '../../synth.ts';
-import { ensureDir, writeAtomic } from '../../write.ts';
+import { writeFiles, type OutputFile } from '../../write.ts';
 import type { GenerateFlags } from '../commands/generate.ts';
 import type { Context } from '../context.ts';
 
@@ -62,23 +62,19 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
   }
   // --provisioning alone writes only the provisioning directory; with --out (or config.out) both.
   const out = argv.out ?? file.out ?? (provisioning ? undefined : 'out');
-  const dir = out === undefined ? undefined : resolve(ctx.cwd, out);
-  if (dir !== undefined) await ensureDir(dir, argv.out !== undefined ? `--out ${out}` : `config.out ${out}`);
+  const where = argv.out !== undefined ? `--out ${out}` : file.out !== undefined ? `config.out ${out}` : 'out/ (the default of --out)';
+  const files: OutputFile[] = [];
   if (prov && provisioning) {
     // One provider file for the fleet, one JSON per dashboard.
-    const files = new Map(made.flatMap((m) => prov.provisioningFiles(m, provisioning.options)).map((f) => [f.path, f]));
-    for (const path of await prov.writeProvisioning(resolve(ctx.cwd, provisioning.dir), [...files.values()], `--provisioning ${provisioning.dir}`)) ctx.stdout(`wrote ${path}\n`);
+    const what = argv.provisioning !== undefined ? `--provisioning ${provisioning.dir}` : `config.provisioning.dir ${provisioning.dir}`;
+    const unique = new Map(made.flatMap((m) => prov.provisioningFiles(m, provisioning.options)).map((f) => [f.path, f]));
+    files.push(...prov.provisioningOutputs(resolve(ctx.cwd, provisioning.dir), [...unique.values()], what));
   }
-  if (dir === undefined) return;
-  // Said in one write once the files are out (or one failed): a fleet's thousand lines were a thousand system calls.
-  const wrote: string[] = [];
-  try {
-    for (const m of made) {
-      const path = join(dir, m.name);
-      await writeAtomic(path, m.output);
-      wrote.push(`wrote ${path}\n`);
-    }
-  } finally {
-    if (wrote.length) ctx.stdout(wrote.join(''));
+  if (out !== undefined) {
+    const dir = resolve(ctx.cwd, out);
+    for (const m of made) files.push({ path: join(dir, m.name), content: () => m.output, what: where });
   }
+  // Every destination is checked before anything is written; the set is written whole or not at all.
+  // Said in one write once the files are out: a fleet's thousand lines were a thousand system calls.
+  ctx.stdout(writeFiles(files).map((p) => `wrote ${p}\n`).join(''));
 }

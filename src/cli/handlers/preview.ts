@@ -1,13 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { loadDashboardOptions } from '../../config/load.ts';
 import { UID_PATTERN } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
-import { comparePanels, layoutItems, previewSvg } from '../../preview.ts';
+import { comparePanels, layoutItems, notPreviewable, previewSvg } from '../../preview.ts';
 import { openStore } from '../../publish/publisher.ts';
+import { MAX_BYTES, readJsonFile } from '../../read.ts';
 import { serialize } from '../../serialize.ts';
 import { synthOptions } from '../../synth.ts';
-import { ensureDir, writeAtomic } from '../../write.ts';
+import { writeAtomic } from '../../write.ts';
 import type { PreviewFlags } from '../commands/preview.ts';
 import type { Context } from '../context.ts';
 import { refuseTokenFlag, withConnection } from './remote.ts';
@@ -17,23 +17,12 @@ import { refuseTokenFlag, withConnection } from './remote.ts';
  * GET /api/dashboards/uid/:uid (`{dashboard, meta}`), so a saved API answer works as is.
  */
 export async function readDashboardJson(ctx: Context, path: string, flag: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(resolve(ctx.cwd, path), 'utf8');
-  } catch (err) {
-    throw new UsageError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a dashboard JSON file`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${flag} ${path}: not valid JSON (${(err as Error).message}); fix the syntax`);
-  }
+  let value = readJsonFile(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.dashboard, 'pass a dashboard JSON file');
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObj(value) && !('panels' in value) && isObj(value.dashboard)) value = value.dashboard;
-  if (!isObj(value)) throw new UsageError(`${flag} ${path}: not a dashboard (expected a JSON object with "panels")`);
-  if (value.panels !== undefined && !Array.isArray(value.panels)) throw new UsageError(`${flag} ${path}: "panels" is not an array`);
-  return value;
+  const problem = notPreviewable(value);
+  if (problem) throw new UsageError(`${flag} ${path}: ${problem}; pass a dashboard JSON file`);
+  return value as Record<string, unknown>;
 }
 
 /** The live dashboard with the same uid; an empty one when it is not there yet (every panel is then new). */
@@ -63,8 +52,7 @@ export async function preview(ctx: Context, argv: PreviewFlags): Promise<void> {
   const name = uid ?? basename(argv.file ?? 'dashboard', extname(argv.file ?? '')).replace(/[^A-Za-z0-9_.-]/g, '_');
   const out = argv.out ?? `out/${name}.svg`;
   const path = resolve(ctx.cwd, out);
-  await ensureDir(dirname(path), argv.out !== undefined ? `--out ${out}` : `out/ (the default for --out)`);
-  await writeAtomic(path, svg);
+  writeAtomic(path, svg, argv.out !== undefined ? `--out ${out}` : `out/ (the default for --out)`);
   let summary = '';
   if (against) {
     const cmp = comparePanels(layoutItems(dashboard), layoutItems(against));

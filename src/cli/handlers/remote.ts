@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { loadPlan } from '../../config/load.ts';
 import { UsageError } from '../../errors.ts';
 import { redact, resolveConnection, type ConnectionFlags } from '../../grafana/connection.ts';
@@ -9,6 +7,7 @@ import { prepareForPublish } from '../../publish/prepare.ts';
 import { openStore, type Publication } from '../../publish/publisher.ts';
 import type { DashboardStore } from '../../grafana/store.ts';
 import { canonical } from '../../serialize.ts';
+import { MAX_BYTES, readJsonFile } from '../../read.ts';
 import { synthOptions } from '../../synth.ts';
 import type { RemoteFlags } from '../commands/remote.ts';
 import type { Context } from '../context.ts';
@@ -34,18 +33,8 @@ function folderTarget(title?: string, uid?: string): Publication['folder'] {
   return uid ? { uid } : title !== undefined ? { path: splitFolderPath(title) } : undefined;
 }
 
-async function readDashboardFile(ctx: Context, file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(resolve(ctx.cwd, file), 'utf8');
-  } catch (err) {
-    throw new UsageError(`--file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a dashboard JSON file`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--file ${file}: not valid JSON (${(err as Error).message})`);
-  }
+function readDashboardFile(ctx: Context, file: string): unknown {
+  return readJsonFile(ctx.cwd, file, `--file ${file}`, MAX_BYTES.dashboard, 'pass a dashboard JSON file');
 }
 
 /**
@@ -56,7 +45,7 @@ async function readDashboardFile(ctx: Context, file: string): Promise<unknown> {
 export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
-    const dashboard = prepareForPublish(await readDashboardFile(ctx, flags.file), flags.file);
+    const dashboard = prepareForPublish(readDashboardFile(ctx, flags.file), `--file ${flags.file}`);
     const known = { uid: String(dashboard.uid), title: String(dashboard.title), dashboard };
     return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
   }
@@ -86,7 +75,8 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     }
     return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto' };
   }
-  const target = targets[flags.target];
+  // Own keys only: "--target constructor" names no target, whatever objects inherit.
+  const target = Object.hasOwn(targets, flags.target) ? targets[flags.target] : undefined;
   if (!target) {
     throw new UsageError(`--target ${flags.target}: not in the config${Object.keys(targets).length ? `; use one of ${Object.keys(targets).join(', ')}` : ' (it has no "targets")'}`);
   }
