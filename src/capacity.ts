@@ -29,6 +29,7 @@ export const SHARD_LIMIT_TEXT: Record<ShardLimit, string> = {
 
 /** Kinesis publishes its metrics once a minute: every exporter reads 60 s periods unless told otherwise. */
 export const DEFAULT_PERIOD_SECONDS = 60;
+export const MAX_PERIOD_SECONDS = 86_400;
 
 /** A stream keeps data 24 h unless extended (up to 365 days). */
 export const DEFAULT_RETENTION_HOURS = 24;
@@ -55,7 +56,12 @@ export const StreamName = z.string().check(z.regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'a
 
 export const PeriodSeconds = z
   .int('a whole number of seconds')
-  .check(z.positive('a positive number of seconds'), z.refine((s) => s % 60 === 0, 'Kinesis metrics have 60 s resolution: use a multiple of 60 (60, 300, 3600)'));
+  .check(
+    z.positive('a positive number of seconds'),
+    z.refine((s) => s % 60 === 0, 'Kinesis metrics have 60 s resolution: use a multiple of 60 (60, 300, 3600)'),
+    // A period is a sample of the panels: beyond a day, a week's dashboard would draw seven points.
+    z.maximum(MAX_PERIOD_SECONDS, `at most ${MAX_PERIOD_SECONDS} seconds (a day)`),
+  );
 
 // zod/mini: a check without its own message takes the schema's (here the int's), so each check names its own.
 export const TopShards = z.int('a whole number of shards').check(z.minimum(1, 'at least 1 shard'), z.maximum(100, 'at most 100 shards'));

@@ -140,20 +140,25 @@ export interface ProvisioningFlags {
 const FLAG: Record<string, string> = { folderTitle: '--folder-title', folderUid: '--folder-uid', path: '--provisioning-path', provisioningPath: '--provisioning-path' };
 
 /** The checked provisioning request, or undefined without --provisioning. Bad flags: a UsageError naming each. */
-export function provisioningFromFlags(flags: ProvisioningFlags): { dir: string; options: ProvisioningOptions } | undefined {
+export function provisioningFromFlags(
+  flags: ProvisioningFlags,
+  /** How messages name each setting when it came from somewhere else than its flag (the config file). */
+  names: Partial<Record<keyof ProvisioningFlags, string>> = {},
+): { dir: string; options: ProvisioningOptions } | undefined {
+  const name = (k: string) => names[(k === 'path' ? 'provisioningPath' : k) as keyof ProvisioningFlags] ?? FLAG[k] ?? '--provisioning';
   if (flags.provisioning === undefined) {
     const stray = (['folderTitle', 'folderUid', 'provisioningPath'] as const).filter((k) => flags[k] !== undefined);
-    if (stray.length) throw new UsageError(stray.map((k) => `${FLAG[k]}: only used with --provisioning DIR; add it or drop this flag`).join('\n'));
+    if (stray.length) throw new UsageError(stray.map((k) => `${name(k)}: only used with --provisioning DIR; add it or drop this flag`).join('\n'));
     return undefined;
   }
   if (!flags.provisioning.trim()) throw new UsageError('--provisioning: give the directory to write, e.g. --provisioning provisioning');
   // publish reads --folder-title "Team/Kinesis" as nested folders ("\/" for a slash in a title); a provider has
   // one folder: refuse a path rather than make something else of it.
   if (flags.folderTitle !== undefined && /(?<!\\)\//.test(flags.folderTitle)) {
-    throw new UsageError(`--folder-title ${flags.folderTitle}: file provisioning puts dashboards in one folder, not a path like "Team/Kinesis"; write a "/" in a title as "\\/"`);
+    throw new UsageError(`${name('folderTitle')} ${flags.folderTitle}: file provisioning puts dashboards in one folder, not a path like "Team/Kinesis"; write a "/" in a title as "\\/"`);
   }
   const folderTitle = flags.folderTitle?.replaceAll('\\/', '/');
   const parsed = ProvisioningOptions.safeParse({ folderTitle, folderUid: flags.folderUid, path: flags.provisioningPath });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${FLAG[String(i.path[0])] ?? '--provisioning'}: ${i.message}`).join('\n'));
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${name(String(i.path[0]))}: ${i.message}`).join('\n'));
   return { dir: flags.provisioning, options: parsed.data };
 }

@@ -22,6 +22,11 @@ export const MAX_BYTES = {
 /** JSON deeper than this is not a config or a dashboard (a Grafana dashboard is ~10 levels deep). */
 export const MAX_JSON_DEPTH = 64;
 
+const codeOf = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return code.startsWith('ERR_INVALID_ARG') ? 'not a valid path' : code;
+};
+
 const mib = (n: number) => (n >= 1024 * 1024 ? `${n / 1024 / 1024} MiB` : `${n / 1024} KiB`);
 
 const KIND: Record<string, string> = {
@@ -42,7 +47,7 @@ export function readBounded(cwd: string, path: string, what: string, max: number
     // Non-blocking open: a FIFO without a writer, or a device that blocks on open, must not hang the check below.
     fd = openSync(resolve(cwd, path), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    throw new UsageError(`${what}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); ${fix}`);
+    throw new UsageError(`${what}: cannot read it (${codeOf(err)}); ${fix}`);
   }
   try {
     const stat = fstatSync(fd);
@@ -69,7 +74,7 @@ export function readBounded(cwd: string, path: string, what: string, max: number
     return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`${what}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); ${fix}`);
+    throw new UsageError(`${what}: cannot read it (${codeOf(err)}); ${fix}`);
   } finally {
     if (fd >= 0) closeSync(fd);
   }

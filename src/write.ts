@@ -23,7 +23,10 @@ export interface OutputFile {
 /** Error codes that mean "this destination cannot be used" (the user's to fix), not a failing disk. */
 const DESTINATION_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'EXDEV']);
 
-const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
+const codeOf = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE' ? 'not a valid path' : code;
+};
 
 function unusable(what: string, why: string): UsageError {
   return new UsageError(`${what}: cannot be used as an output directory (${why}); choose a writable directory`);

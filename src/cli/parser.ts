@@ -28,7 +28,7 @@ export function buildParser(ctx: Context) {
     .help()
     .alias('h', 'help')
     // Not process.stdout.columns: touching process.stdout creates the stream, milliseconds of every run.
-    .wrap(Math.min(110, Number(process.env.COLUMNS) || 100))
+    .wrap(Math.max(40, Math.min(110, Number(process.env.COLUMNS) || 100)))
     .exitProcess(false)
     // yargs' own complaints (unknown option, missing value, conflicts) are bad input: exit 2.
     .fail((msg, err) => {

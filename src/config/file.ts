@@ -1,6 +1,6 @@
 import '../zod-config.ts';
 import * as z from 'zod/mini';
-import { DashboardOptions, ProfileName, Title, Uid } from './schema.ts';
+import { DashboardOptions, FolderPath, ProfileName, Title, Uid } from './schema.ts';
 import { Target, TargetName } from './targets.ts';
 
 /**
@@ -14,7 +14,7 @@ export const DashboardEntry = z.strictObject({
   title: Title,
   targets: z._default(z.array(TargetName), []),
   /** Folder in every target, instead of the target's own. */
-  folder: z.optional(z.string().check(z.minLength(1))),
+  folder: z.optional(FolderPath),
 });
 export type DashboardEntry = z.infer<typeof DashboardEntry>;
 
@@ -30,7 +30,7 @@ export const ConfigFile = z
     uid: z.optional(Uid),
     title: z.optional(Title),
     profile: z.optional(ProfileName),
-    out: z.optional(z.string().check(z.minLength(1))),
+    out: z.optional(z.string().check(z.minLength(1), z.refine((o) => !/[\u0000-\u001f]/.test(o), 'a directory path of printable characters'))),
     stdout: z.optional(z.boolean()),
     /** As `generate --format`. */
     format: z.optional(z.enum(['json', 'import'])),
@@ -39,7 +39,7 @@ export const ConfigFile = z
     /** As `generate --provisioning DIR --folder-title … --folder-uid … --provisioning-path …`. */
     provisioning: z.optional(
       z.strictObject({
-        dir: z.string().check(z.minLength(1)),
+        dir: z.string().check(z.minLength(1), z.refine((o) => !/[\u0000-\u001f]/.test(o), 'a directory path of printable characters')),
         folderTitle: z.optional(z.string()),
         folderUid: z.optional(z.string()),
         path: z.optional(z.string()),

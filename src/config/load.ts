@@ -90,7 +90,8 @@ export async function loadPlan(ctx: Context, flags: DashboardFlagValues): Promis
     const own = entry as Record<string, unknown>; // an object: ConfigFile checked it
     const r = schemas.DashboardEntry.safeParse({ ...topLevel, ...own, ...flagged });
     if (r.success) return r.data;
-    const where = (f: string) => (f in flagged ? `--${f}` : f in own ? `config.dashboards.${i}.${f}` : f ? `config.${f}` : `config.dashboards.${i}`);
+    // A field the entry lacks and the top level does not give (a required uid) is the entry's to give.
+    const where = (f: string) => (f in flagged ? `--${f}` : f in own || !(f in topLevel) ? `config.dashboards.${i}${f ? `.${f}` : ''}` : `config.${f}`);
     found.push(...located(r.error.issues, where));
     return undefined;
   });

@@ -32,22 +32,51 @@ export const RowOptions = z.strictObject({
 });
 export type RowOptions = z.infer<typeof RowOptions>;
 
-export const Title = z.string().check(z.trim(), z.minLength(1, 'a title cannot be empty'), z.maxLength(200));
+/** Line breaks and control characters: no title, tag or pattern holds one (it would end a PromQL string or a YAML line). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const oneLine = (what: string) => z.refine<string>((t) => !CONTROL.test(t), `${what} must be one line of printable text (no line breaks or control characters)`);
+
+export const Title = z.string().check(z.trim(), z.minLength(1, 'a title cannot be empty'), z.maxLength(200), oneLine('a title'));
+
+/**
+ * Why a regular expression would not work in PromQL, or undefined. Prometheus reads label matchers with
+ * Go's RE2 syntax (https://github.com/google/re2/wiki/Syntax), which has no lookaround, no backreferences
+ * and none of JavaScript's own escapes; such a pattern passes JavaScript's RegExp but fails every query.
+ */
+export function re2Problem(r: string): string | undefined {
+  if (CONTROL.test(r)) return 'a pattern must be one line of printable text: a line break or control character would end the query\'s string';
+  for (let i = 0; i < r.length; i++) {
+    const c = r[i];
+    if (c === '\\') {
+      const e = r[++i] ?? '';
+      if (/[1-9]/.test(e) || e === 'k') return `"\\${e}": a backreference, which Prometheus' regular expressions (RE2) do not have`;
+      if (e === 'u' || e === 'c') return `"\\${e}": a JavaScript escape that Prometheus (RE2) does not read; write a character as \\x{41}`;
+    } else if (c === '(' && r[i + 1] === '?') {
+      const look = /^\(\?(<?[=!])/.exec(r.slice(i));
+      if (look) return `"(?${look[1]}": lookaround, which Prometheus' regular expressions (RE2) do not have`;
+    } else if (c === '[' && (r.startsWith('[]', i) || r.startsWith('[^]', i))) {
+      return `"${r.startsWith('[]', i) ? '[]' : '[^]'}": JavaScript-only; Prometheus (RE2) reads it as the start of a longer class`;
+    }
+  }
+  return undefined;
+}
 
 /** Which streams a dashboard is about: exact names, or a regular expression over stream names. */
 export const StreamFilter = z.union(
   [
-    z.array(StreamName).check(z.minLength(1, 'name at least one stream, or leave "streams" out for all')),
+    z.array(StreamName).check(z.minLength(1, 'name at least one stream, or leave "streams" out for all'), z.maxLength(10_000, 'at most 10000 streams; use a regular expression')),
     z.string().check(
       z.minLength(1),
-      z.refine((r) => {
+      z.maxLength(1000, 'a pattern is at most 1000 characters'),
+      z.superRefine((r, ctx) => {
+        const problem = re2Problem(r);
+        if (problem) return void ctx.addIssue({ code: 'custom', message: problem });
         try {
           new RegExp(r);
-          return true;
         } catch {
-          return false;
+          ctx.addIssue({ code: 'custom', message: 'not a valid regular expression' });
         }
-      }, 'not a valid regular expression'),
+      }),
     ),
   ],
   { error: 'a list of stream names, or a regular expression such as "^orders-.*"' },
@@ -79,6 +108,19 @@ export const AlertFolder = z.string().check(
 );
 
 /**
+ * A Grafana folder path by title, as publish takes it: "Team/Kinesis" is nested folders, "\\/" a slash
+ * inside a title. Every level one line of printable text, none empty.
+ */
+export const FolderPath = z.string().check(
+  z.maxLength(1000, 'a folder path is at most 1000 characters'),
+  z.refine((f) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(f), 'a folder title must be one line of printable text'),
+  z.refine((f) => f.split(/(?<!\\)\//).every((p) => p.trim().length > 0), 'no empty folder name: write it like "Team/Kinesis"'),
+);
+
+/** An existing folder's uid (Grafana's uid rule). */
+export const FolderUid = z.string().check(z.regex(UID_PATTERN, 'a folder uid is 1 to 40 letters, digits, "-" or "_" (Grafana\'s rule)'));
+
+/**
  * Settings of `alerts` only (the dashboard ignores them). Command-line flags win over them.
  */
 export const AlertOptions = z.strictObject({
@@ -96,7 +138,7 @@ export const DashboardOptions = z.strictObject({
   profile: z._default(ProfileName, 'cloudwatch-exporter'),
   uid: z._default(Uid, 'aws-kinesis'),
   title: z._default(Title, 'Amazon Kinesis'),
-  tags: z._default(z.array(z.string().check(z.minLength(1))), []),
+  tags: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(200), oneLine('a tag'))).check(z.maxLength(100, 'at most 100 tags')), []),
   /** Only these streams (names, or a regex over names); all streams when absent. */
   streams: z.optional(StreamFilter),
   rows: z.prefault(RowOptions, {}),

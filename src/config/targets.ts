@@ -1,7 +1,18 @@
 import '../zod-config.ts';
 import * as z from 'zod/mini';
 import { NAMESPACE_PATTERN } from '../grafana/k8s.ts';
+import { baseUrlProblem } from '../grafana/connection.ts';
 import { LOGZIO_REGIONS } from '../grafana/regions.ts';
+import { Concurrency, OrgId } from './limits.ts';
+import { FolderPath, FolderUid } from './schema.ts';
+
+/** An API's base address, by the same rule as --url and GRAFANA_URL. */
+const BaseUrl = z.string().check(
+  z.superRefine((u, ctx) => {
+    const problem = baseUrlProblem(u);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 // Where dashboards are published. A target names where its secret comes from (an environment
 // variable), never the secret itself: config files are committed.
@@ -11,13 +22,13 @@ const EnvName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name o
 export const Target = z
   .strictObject({
     /** A Grafana server. */
-    url: z.optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://grafana.example.com' })),
+    url: z.optional(BaseUrl),
     /** Logz.io Infrastructure Monitoring: a region, or the API base URL (proxies, new regions). */
     logzio: z.optional(
       z
         .strictObject({
           region: z.optional(z.enum(Object.keys(LOGZIO_REGIONS) as [keyof typeof LOGZIO_REGIONS])),
-          apiUrl: z.optional(z.url({ protocol: /^https?$/ })),
+          apiUrl: z.optional(BaseUrl),
         })
         .check(z.refine((l) => (l.region === undefined) !== (l.apiUrl === undefined), 'give either region or apiUrl')),
     ),
@@ -26,15 +37,15 @@ export const Target = z
     /** Environment variables with a basic-auth user and password (Grafana only). */
     userEnv: z.optional(EnvName),
     passwordEnv: z.optional(EnvName),
-    orgId: z.optional(z.int().check(z.positive())),
+    orgId: z.optional(OrgId),
     /** Folder path by title ("Team/Kinesis"), found or created; or an existing folder's uid. */
-    folder: z.optional(z.string().check(z.minLength(1))),
-    folderUid: z.optional(z.string().check(z.minLength(1))),
+    folder: z.optional(FolderPath),
+    folderUid: z.optional(FolderUid),
     api: z.optional(z.enum(['auto', 'legacy', 'k8s'])),
     /** The Kubernetes-style API's namespace (Grafana Cloud: stacks-<id>); found from the server when left out. */
     namespace: z.optional(z.string().check(z.regex(NAMESPACE_PATTERN, 'a namespace such as stacks-12345 (Grafana Cloud) or org-2'))),
     /** Requests in flight at once for this target (Logz.io allows 100 per account). */
-    concurrency: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+    concurrency: z.optional(Concurrency),
   })
   .check(
     z.superRefine((t, ctx) => {

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Context } from '../cli/context.ts';
+import { checked, Concurrency, numberFromText, OrgId, RetryBaseMs, TimeoutSeconds } from '../config/limits.ts';
 import { UsageError } from '../errors.ts';
+import { MAX_BYTES, readBounded, utf8 } from '../read.ts';
 import { DEFAULT_RETRY, type Connection } from './http.ts';
 import { NAMESPACE_PATTERN } from './k8s.ts';
 import { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
@@ -27,34 +27,60 @@ export interface ConnectionFlags {
   passwordEnv?: string;
   /** How messages name where the settings came from, e.g. 'target "prod"'. */
   label?: string;
+  /** Where orgId and concurrency came from when not from their flags (a config field), for messages. */
+  orgIdFrom?: string;
+  concurrencyFrom?: string;
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
-function parseUrl(value: string, what: string): URL {
+/** Why a text is not a base address the API's paths can be added to, or undefined when it is one. */
+export function baseUrlProblem(value: string): string | undefined {
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(value)) return 'a URL has no spaces, line breaks or control characters';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${what}: "${value}" is not a URL; give one like https://grafana.example.com`);
+    return 'not a URL; give one like https://grafana.example.com';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what}: use an http:// or https:// URL`);
-  if (url.username || url.password) {
-    throw new UsageError(`${what}: remove the credentials from the URL; use GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD`);
-  }
-  return url;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'use an http:// or https:// URL';
+  if (url.username || url.password) return 'remove the credentials from the URL; use GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD';
+  // The API's paths are added after the address: a query or fragment would end up inside them.
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'no query ("?…") or fragment ("#…"): the API\'s paths are added to this address';
+  return undefined;
 }
 
-async function readSecretFile(ctx: Context, path: string, flag: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(resolve(ctx.cwd, path), 'utf8');
-  } catch (err) {
-    throw new UsageError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a file holding the token`);
-  }
-  const token = text.trim();
-  if (!token) throw new UsageError(`${flag} ${path}: the file is empty; put the token in it`);
-  return token;
+function parseUrl(raw: string, what: string): URL {
+  const value = raw.trim(); // a line break at the end, as $(cat file) or an editor leaves it
+  const problem = baseUrlProblem(value);
+  if (problem) throw new UsageError(`${what}: ${problem}`);
+  return new URL(value);
+}
+
+/** Characters Node refuses in a header value (and that would end a header line): checked first, named by `what`. */
+const NOT_HEADER_VALUE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
+/** A token travels in a header: visible ASCII only, no spaces (RFC 6750's b64token is narrower still). */
+const NOT_TOKEN = /[^\u0021-\u007e]/;
+/** Header names whose values are credentials whatever their length. */
+const CREDENTIAL_HEADER = /auth|token|key|secret|pass|cookie|session|credential|signature/i;
+/** Headers the HTTP client itself must set: overriding them breaks framing (request smuggling, hung requests). */
+const MANAGED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
+
+/** A secret as it may be used: surrounding whitespace dropped (a trailing newline is common), nothing unprintable inside. */
+function secretValue(raw: string, what: string, token: boolean): string {
+  const v = raw.trim();
+  if (!v) throw new UsageError(`${what}: empty; put the secret in it`);
+  // The message never shows the value: it is a secret.
+  if (token && NOT_TOKEN.test(v)) throw new UsageError(`${what}: a token is printable ASCII without spaces or line breaks; this one has other characters (check how it was copied)`);
+  if (!token && /[\u0000-\u001f\u007f]/.test(v)) throw new UsageError(`${what}: contains a line break or control character; check how it was set`);
+  return v;
+}
+
+function readSecretFile(ctx: Context, path: string, flag: string): string {
+  const fix = 'pass a file holding the token';
+  const text = utf8(readBounded(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.secret, fix), `${flag} ${path}`, fix);
+  if (!text.trim()) throw new UsageError(`${flag} ${path}: the file is empty; put the token in it`);
+  return secretValue(text, `${flag} ${path}`, true);
 }
 
 /**
@@ -63,11 +89,13 @@ async function readSecretFile(ctx: Context, path: string, flag: string): Promise
  */
 export async function resolveConnection(ctx: Context, flags: ConnectionFlags): Promise<Connection> {
   const env = ctx.env;
-  const fromEnv = (name: string, what: string): string => {
+  const fromEnv = (name: string, what: string, token = false): string => {
     const v = env[name];
     if (!v) throw new UsageError(`${flags.label ?? 'config'}: ${what} ${name} is not set in the environment; export it (in CI, from the repository's secrets)`);
-    return v;
+    return secretValue(v, `${flags.label ?? 'config'}: ${what} ${name}`, token);
   };
+  /** A variable of the environment the user may have set: checked when set, named when wrong. */
+  const optionalEnv = (name: string, token = false): string | undefined => (env[name] ? secretValue(env[name], name, token) : undefined);
   const headers: Record<string, string> = {};
   const secrets: string[] = [];
   let flavor: Connection['flavor'] = 'grafana';
@@ -85,10 +113,10 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
       base = new URL(`https://${host}/v1/grafana`);
     }
     const token = flags.tokenFile
-      ? await readSecretFile(ctx, flags.tokenFile, '--token-file')
+      ? readSecretFile(ctx, flags.tokenFile, '--token-file')
       : flags.tokenEnv
-        ? fromEnv(flags.tokenEnv, 'tokenEnv')
-        : env.LOGZIO_API_TOKEN;
+        ? fromEnv(flags.tokenEnv, 'tokenEnv', true)
+        : optionalEnv('LOGZIO_API_TOKEN', true);
     if (!token) throw new UsageError('no Logz.io credentials: set LOGZIO_API_TOKEN (an API token of the metrics account) or pass --token-file');
     headers['X-API-TOKEN'] = token;
     secrets.push(token);
@@ -97,14 +125,16 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     if (!raw) throw new UsageError('--url: where is Grafana? pass --url https://grafana.example.com or set GRAFANA_URL');
     base = parseUrl(raw, flags.url ? '--url' : 'GRAFANA_URL');
     const token = flags.tokenFile
-      ? await readSecretFile(ctx, flags.tokenFile, '--token-file')
+      ? readSecretFile(ctx, flags.tokenFile, '--token-file')
       : flags.tokenEnv
-        ? fromEnv(flags.tokenEnv, 'tokenEnv')
+        ? fromEnv(flags.tokenEnv, 'tokenEnv', true)
         : flags.userEnv
           ? undefined
-          : env.GRAFANA_TOKEN;
-    const user = flags.userEnv ? fromEnv(flags.userEnv, 'userEnv') : env.GRAFANA_USER;
-    const password = flags.passwordEnv ? fromEnv(flags.passwordEnv, 'passwordEnv') : env.GRAFANA_PASSWORD;
+          : optionalEnv('GRAFANA_TOKEN', true);
+    const user = flags.userEnv ? fromEnv(flags.userEnv, 'userEnv') : optionalEnv('GRAFANA_USER');
+    const password = flags.passwordEnv ? fromEnv(flags.passwordEnv, 'passwordEnv') : optionalEnv('GRAFANA_PASSWORD');
+    // Basic auth joins them with ":" (RFC 7617): a user name holding one would be split at the wrong place.
+    if (!token && user?.includes(':')) throw new UsageError(`${flags.userEnv ? `${flags.label ?? 'config'}: userEnv ${flags.userEnv}` : 'GRAFANA_USER'}: a user name cannot contain ":" (basic authentication joins user and password with it)`);
     if (token) {
       headers.Authorization = `Bearer ${token}`;
       secrets.push(token);
@@ -115,34 +145,36 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     } else {
       throw new UsageError('no Grafana credentials: set GRAFANA_TOKEN (a service-account token), or GRAFANA_USER and GRAFANA_PASSWORD, or pass --token-file');
     }
-    const orgId = flags.orgId ?? (env.GRAFANA_ORG_ID !== undefined ? Number(env.GRAFANA_ORG_ID) : undefined);
-    if (orgId !== undefined) {
-      if (!Number.isInteger(orgId) || orgId < 1) throw new UsageError(`${flags.orgId !== undefined ? '--org-id' : 'GRAFANA_ORG_ID'}: an organisation id is a positive integer`);
-      headers['X-Grafana-Org-Id'] = String(orgId);
-    }
+    const orgId =
+      flags.orgId !== undefined
+        ? checked(flags.orgId, flags.orgIdFrom ?? '--org-id', OrgId)
+        : env.GRAFANA_ORG_ID !== undefined && env.GRAFANA_ORG_ID !== ''
+          ? numberFromText(env.GRAFANA_ORG_ID.trim(), 'GRAFANA_ORG_ID', OrgId)
+          : undefined;
+    if (orgId !== undefined) headers['X-Grafana-Org-Id'] = String(orgId);
   }
 
   for (const h of flags.header ?? []) {
-    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):\s*(.*)$/.exec(h);
-    if (!m) throw new UsageError(`--header: "${h.split(':')[0]}" is not "Name: value"`);
-    headers[m[1]!] = m[2]!;
-    if (m[2]) secrets.push(m[2]); // custom headers often carry credentials: never print their values
+    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):[ \t]*(.*?)[ \t]*$/s.exec(h);
+    const name = JSON.stringify(h.split(':')[0]!.slice(0, 40));
+    if (!m) throw new UsageError(`--header: ${name} is not "Name: value" (a name of letters, digits and -, a colon, a value)`);
+    const [, key, value] = m as unknown as [string, string, string];
+    // The value is not shown: custom headers often carry credentials.
+    if (NOT_HEADER_VALUE.test(value)) throw new UsageError(`--header ${key}: the value has a line break or control character; an HTTP header value is one line of text`);
+    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new UsageError(`--header ${key}: set by the HTTP client itself; drop this header`);
+    headers[key] = value;
+    // Custom headers often carry credentials: never print their values (those named like one, whatever their length).
+    if (value && (CREDENTIAL_HEADER.test(key) || value.length >= 4)) secrets.push(value);
   }
 
   let ca: Buffer | undefined;
   if (flags.caCert) {
-    try {
-      ca = await readFile(resolve(ctx.cwd, flags.caCert));
-    } catch (err) {
-      throw new UsageError(`--ca-cert ${flags.caCert}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass a PEM file`);
-    }
+    const what = `--ca-cert ${flags.caCert}`;
+    ca = readBounded(ctx.cwd, flags.caCert, what, MAX_BYTES.pem, 'pass a PEM file of CA certificates');
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${what}: no "-----BEGIN CERTIFICATE-----" in it; pass a PEM file of CA certificates`);
   }
-  const timeout = flags.timeout ?? 30;
-  if (!(timeout > 0)) throw new UsageError('--timeout: give the seconds to wait for each request, above 0');
-  const concurrency = flags.concurrency ?? (flavor === 'logzio' ? 10 : 8);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || (flavor === 'logzio' && concurrency > 100)) {
-    throw new UsageError(`--concurrency: between 1 and ${flavor === 'logzio' ? '100 (Logz.io\'s limit per account)' : 'any positive integer'}`);
-  }
+  const timeout = flags.timeout === undefined ? 30 : checked(flags.timeout, '--timeout', TimeoutSeconds);
+  const concurrency = flags.concurrency === undefined ? (flavor === 'logzio' ? 10 : 8) : checked(flags.concurrency, flags.concurrencyFrom ?? '--concurrency', Concurrency);
 
   if (flags.namespace !== undefined) {
     // A target's namespace is checked with the config file; a bad one here came from the flag.
@@ -156,24 +188,35 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
   }
   if (flags.insecureSkipTlsVerify) ctx.stderr('warning: --insecure-skip-tls-verify: the server\'s certificate is not checked\n');
 
-  const retryBase = Number(env.KINESIS_DASHBOARDS_RETRY_BASE_MS);
+  const retryVar = env.KINESIS_DASHBOARDS_RETRY_BASE_MS;
+  const retryBase = retryVar ? numberFromText(retryVar.trim(), 'KINESIS_DASHBOARDS_RETRY_BASE_MS', RetryBaseMs) : undefined;
   return {
     baseUrl: base.href.replace(/\/+$/, ''),
     flavor,
     headers,
-    secrets: secrets.filter((s) => s.length >= 4),
+    secrets,
     ...(ca ? { ca } : {}),
     insecure: flags.insecureSkipTlsVerify ?? false,
     timeoutMs: timeout * 1000,
-    retry: Number.isFinite(retryBase) && retryBase >= 0 ? { ...DEFAULT_RETRY, baseMs: retryBase, maxMs: Math.max(retryBase * 16, 1) } : DEFAULT_RETRY,
+    retry: retryBase !== undefined ? { ...DEFAULT_RETRY, baseMs: retryBase, maxMs: Math.max(retryBase * 16, 1) } : DEFAULT_RETRY,
     concurrency,
     ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
   };
 }
 
-/** Replaces every secret in a text with ***: the last line of defence for output and errors. */
+/**
+ * Replaces every secret in a text with ***, whatever its length: the last line of defence for output
+ * and errors. Each also as JSON writes it (a secret with a quote or backslash, inside --json output);
+ * longest first, so a secret holding another is hidden whole.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    forms.add(s);
+    forms.add(JSON.stringify(s).slice(1, -1));
+  }
   let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
+  for (const s of [...forms].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
   return out;
 }

@@ -62,7 +62,7 @@ describe('connection and secrets', () => {
     ['a --token flag', ['publish', '--url', 'http://127.0.0.1:9', '--token', 'glsa_inline_secret'], {}, /--token would put the secret in shell history/],
     ['credentials in the URL', ['publish', '--url', 'https://admin:hunter22@grafana.example.com'], { GRAFANA_TOKEN: 't0ken' }, /remove the credentials from the URL/],
     ['a bad header', ['publish', '--url', 'http://127.0.0.1:9', '--header', 'novalue'], { GRAFANA_TOKEN: 't0ken' }, /--header: "novalue" is not "Name: value"/],
-    ['a bad org id', ['publish', '--url', 'http://127.0.0.1:9', '--org-id', '0'], { GRAFANA_TOKEN: 't0ken' }, /--org-id: an organisation id is a positive integer/],
+    ['a bad org id', ['publish', '--url', 'http://127.0.0.1:9', '--org-id', '0'], { GRAFANA_TOKEN: 't0ken' }, /--org-id: an organisation id is a positive whole number/],
     ['a missing CA file', ['publish', '--url', 'https://127.0.0.1:9', '--ca-cert', '/nonexistent.pem'], { GRAFANA_TOKEN: 't0ken' }, /--ca-cert \/nonexistent.pem: cannot read it \(ENOENT\)/],
     ['both folder flags', ['publish', '--folder-uid', 'a', '--folder-title', 'b'], { GRAFANA_TOKEN: 't0ken' }, /mutually exclusive/],
     ['an empty folder level', ['publish', '--url', 'http://127.0.0.1:9', '--folder-title', 'Team//Kinesis'], { GRAFANA_TOKEN: 't0ken' }, /empty folder name/],

@@ -55,7 +55,7 @@ describe('publish to Logz.io', () => {
 
   it.each([
     [['--api', 'k8s'], /Logz\.io offers only the legacy dashboard API/],
-    [['--concurrency', '101'], /--concurrency: between 1 and 100 \(Logz\.io's limit per account\)/],
+    [['--concurrency', '101'], /--concurrency: at most 100 requests at a time \(Logz\.io's limit per account\)/],
   ])('refuses %j', async (args, message) => {
     const { run } = await logzio();
     const r = await run(args);

@@ -22,7 +22,13 @@ export async function generate(ctx: Context, argv: GenerateFlags): Promise<void>
   };
   // The provisioning code (and its schema) loads only when one of its settings is given.
   const prov = Object.values(provisioningFlags).some((v) => v !== undefined) ? await import('../../provisioning.ts') : undefined;
-  const provisioning = prov?.provisioningFromFlags(provisioningFlags); // checked before anything is written
+  // Checked before anything is written; a setting from the config file is named as its field.
+  const fromConfig = (flag: keyof ProvisioningFlags, field: string) => (argv[flag] === undefined && provisioningFlags[flag] !== undefined ? { [flag]: `config.provisioning.${field}` } : {});
+  const provisioning = prov?.provisioningFromFlags(provisioningFlags, {
+    ...fromConfig('folderTitle', 'folderTitle'),
+    ...fromConfig('folderUid', 'folderUid'),
+    ...fromConfig('provisioningPath', 'path'),
+  });
   const format = argv.format ?? file.format ?? 'json';
   if (format === 'import' && provisioning) {
     throw new UsageError('--format import: Grafana file provisioning stores ${DS_...} placeholders verbatim (only the import screen fills them in); drop --format import or --provisioning');

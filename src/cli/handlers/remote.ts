@@ -1,4 +1,6 @@
+import { checked } from '../../config/limits.ts';
 import { loadPlan } from '../../config/load.ts';
+import { FolderPath, FolderUid } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { redact, resolveConnection, type ConnectionFlags } from '../../grafana/connection.ts';
 import { closeConnection, type Connection } from '../../grafana/http.ts';
@@ -43,6 +45,8 @@ function readDashboardFile(ctx: Context, file: string): unknown {
  * Flags win over the config.
  */
 export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
+  if (flags.folderTitle !== undefined) checked(flags.folderTitle, '--folder-title', FolderPath);
+  if (flags.folderUid !== undefined) checked(flags.folderUid, '--folder-uid', FolderUid);
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
     const dashboard = prepareForPublish(readDashboardFile(ctx, flags.file), `--file ${flags.file}`);
@@ -91,8 +95,8 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     ...(target.logzio?.apiUrl ? { logzioApiUrl: target.logzio.apiUrl } : {}),
     ...(target.tokenEnv ? { tokenEnv: target.tokenEnv } : {}),
     ...(target.userEnv ? { userEnv: target.userEnv, passwordEnv: target.passwordEnv! } : {}),
-    ...(flags.orgId === undefined && target.orgId !== undefined ? { orgId: target.orgId } : {}),
-    ...(flags.concurrency === undefined && target.concurrency !== undefined ? { concurrency: target.concurrency } : {}),
+    ...(flags.orgId === undefined && target.orgId !== undefined ? { orgId: target.orgId, orgIdFrom: `${label}.orgId` } : {}),
+    ...(flags.concurrency === undefined && target.concurrency !== undefined ? { concurrency: target.concurrency, concurrencyFrom: `${label}.concurrency` } : {}),
     ...(flags.namespace === undefined && target.namespace !== undefined ? { namespace: target.namespace } : {}),
   };
   const items = () => chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
