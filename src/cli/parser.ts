@@ -3,6 +3,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { UsageError } from '../errors.ts';
 import { alertsCommand } from './commands/alerts.ts';
 import { catalogCommand } from './commands/catalog.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { diffCommand } from './commands/diff.ts';
 import { generateCommand } from './commands/generate.ts';
 import { previewCommand } from './commands/preview.ts';
@@ -21,6 +22,7 @@ export function buildParser(ctx: Context) {
     .command(diffCommand(ctx))
     .command(previewCommand(ctx))
     .command(alertsCommand(ctx))
+    .command(doctorCommand(ctx))
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -426,3 +426,32 @@ describe('faults, latency and concurrency', () => {
     expect(await call(h, 'GET', '/api/nope')).toMatchObject({ status: 404, body: { message: 'Not found' } });
   });
 });
+
+describe('data source proxy (/api/datasources/proxy/uid/<uid>/...)', () => {
+  it('forwards to the data source with the path and query string, behind Grafana\'s auth; refuses what Grafana refuses', async () => {
+    const { createServer } = await import('node:http');
+    const seen: Array<{ method: string; url: string; auth?: string }> = [];
+    const upstream = createServer((req, res) => {
+      seen.push({ method: req.method!, url: req.url!, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const port = (upstream.address() as { port: number }).port;
+      const h = await start({ datasources: { prom: { url: `http://127.0.0.1:${port}/prefix` } } });
+      const ok = await call(h, 'GET', '/api/datasources/proxy/uid/prom/api/v1/query?query=up&time=1');
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ status: 'success', data: { resultType: 'vector', result: [] } });
+      // The caller's credentials stay with Grafana: the data source gets its own (none here).
+      expect(seen).toEqual([{ method: 'GET', url: '/prefix/api/v1/query?query=up&time=1' }]);
+      expect((await call(h, 'GET', '/api/datasources/proxy/uid/prom/api/v1/query?query=up', undefined, {})).status).toBe(401);
+      expect((await call(h, 'GET', '/api/datasources/proxy/uid/nope/api/v1/query?query=up')).status).toBe(404);
+      expect((await call(h, 'POST', '/api/datasources/proxy/uid/prom/api/v1/admin/tsdb/delete_series')).status).toBe(403);
+      expect((await call(h, 'DELETE', '/api/datasources/proxy/uid/prom/api/v1/series')).status).toBe(403);
+      expect(seen).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+});

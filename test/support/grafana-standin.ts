@@ -70,6 +70,11 @@ export interface StandinOptions {
   latencyMs?: number;
   /** Clock. Default: a deterministic clock starting 2025-01-01T00:00:00Z, +1 s per reading. */
   now?: () => Date;
+  /**
+   * Prometheus data sources by uid: their URL. `/api/datasources/proxy/uid/<uid>/<path>` is forwarded to
+   * `<url>/<path>` with the query string, as Grafana's data source proxy does.
+   */
+  datasources?: Record<string, { url: string }>;
 }
 
 export interface StoredDashboard {
@@ -1244,6 +1249,28 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     return reply(200, toK8s(updated, apiVersion));
   }
 
+  // --- data source proxy -----------------------------------------------------------------------
+
+  /**
+   * Grafana's data source proxy (pkg/api/api.go: /api/datasources/proxy/uid/:uid/*; pkg/api/pluginproxy/ds_proxy.go):
+   * the rest of the path and the query string go to the data source's URL, with the data source's own credentials
+   * instead of the caller's. For a Prometheus data source, DELETE and PUT are refused, and POST only reaches
+   * api/v1/query, query_range, series, labels and query_exemplars (validateRequest); refusals are 403.
+   */
+  async function proxyDatasource(method: string, uid: string, rest: string, search: string, body: string, contentType?: string): Promise<Reply> {
+    const ds = options.datasources?.[uid];
+    if (!ds) return message(404, 'Unable to find datasource');
+    const allowedPosts = ['api/v1/query', 'api/v1/query_range', 'api/v1/series', 'api/v1/labels', 'api/v1/query_exemplars'];
+    if (method === 'DELETE' || method === 'PUT' || (method === 'POST' && !allowedPosts.includes(rest))) {
+      return message(403, `non allow-listed ${method}s not allowed on proxied Prometheus datasource`);
+    }
+    const res = await fetch(`${ds.url.replace(/\/+$/, '')}/${rest}${search}`, {
+      method,
+      ...(method === 'POST' ? { body, headers: { 'content-type': contentType ?? 'application/x-www-form-urlencoded' } } : {}),
+    });
+    return { status: res.status, body: await res.text(), raw: true };
+  }
+
   // --- routing -------------------------------------------------------------------------------
 
   function route(ctx: Ctx): Reply {
@@ -1392,6 +1419,8 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
         r = message(401, 'Unauthorized');
       } else if (!segs) {
         r = NOT_FOUND;
+      } else if (segs[0] === 'api' && segs[1] === 'datasources' && segs[2] === 'proxy' && segs[3] === 'uid' && segs[4] !== undefined) {
+        r = await proxyDatasource(method, segs[4], segs.slice(5).join('/'), url.search, rawBody, req.headers['content-type']);
       } else {
         r = route({ method, segs, query: url.searchParams, rawBody, identity, orgId });
       }
