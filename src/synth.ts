@@ -1,12 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { capacityRows } from '../panels/capacity.ts';
-import { fanOutRows } from '../panels/fan-out.ts';
-import { kinesisRows } from '../panels/kinesis.ts';
 import { addRows } from '../panels/layout.ts';
-import { recordOutcomeRows } from '../panels/record-outcomes.ts';
-import { shardRows } from '../panels/shards.ts';
+import { rowSets } from '../panels/sets.ts';
 import type { RowSpec } from '../panels/spec.ts';
-import { successRateRows } from '../panels/success-rates.ts';
 import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from './capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
 import { getProfile, type ProfileSettings } from './profiles/index.ts';
@@ -16,21 +11,24 @@ import { getProfile, type ProfileSettings } from './profiles/index.ts';
 export const MANAGED_TAG = 'kinesis-dashboards';
 export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
 
+/** What shapes the panels: the profile and its settings, and the rows switched on (not uid, title, tags or alerts). */
+export type PanelOptions = Pick<DashboardOptions, 'profile' | 'streams' | 'rows' | 'capacity' | 'periodSeconds'>;
+
 /** The seed's rows, then the opt-in rows the options switch on, in a fixed order. */
-function rowsFor(options: DashboardOptions): RowSpec[] {
+export function rowsFor(options: PanelOptions): RowSpec[] {
   const { rows } = options;
   return [
-    ...kinesisRows,
-    ...(rows.successRates ? successRateRows : []),
-    ...(rows.recordOutcomes ? recordOutcomeRows : []),
-    ...(rows.fanOut ? fanOutRows : []),
-    ...(rows.shards ? shardRows(rows.shards === true ? DEFAULT_TOP_SHARDS : rows.shards.top) : []),
-    ...(options.capacity ? capacityRows(options.capacity.retentionHours) : []),
+    ...rowSets.seed,
+    ...(rows.successRates ? rowSets.successRates : []),
+    ...(rows.recordOutcomes ? rowSets.recordOutcomes : []),
+    ...(rows.fanOut ? rowSets.fanOut : []),
+    ...(rows.shards ? rowSets.shards(rows.shards === true ? DEFAULT_TOP_SHARDS : rows.shards.top) : []),
+    ...(options.capacity ? rowSets.capacity(options.capacity.retentionHours) : []),
   ];
 }
 
 /** What the profile needs of the options; alert rules take the same (without the dashboard's variables). */
-export function profileSettings(options: DashboardOptions): ProfileSettings {
+export function profileSettings(options: PanelOptions): ProfileSettings {
   return {
     periodSeconds: options.periodSeconds,
     ...(options.capacity?.shards ? { shards: options.capacity.shards } : {}),

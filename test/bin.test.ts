@@ -25,7 +25,7 @@ const stamp = () => JSON.parse(readFileSync(join(copy, 'dist', 'stamp.json'), 'u
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'kd-bin-'));
-  for (const entry of ['bin', 'scripts', 'src', 'panels', 'package.json', 'tsconfig.json']) {
+  for (const entry of ['bin', 'scripts', 'src', 'panels', 'package.json', 'tsconfig.json', 'tsconfig.lib.json']) {
     cpSync(join(repo, entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -71,7 +71,7 @@ describe('bin/kinesis-dashboards.js', () => {
     expect(r.status, r.stderr).toBe(0);
     const files: string[] = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0].files.map((f: { path: string }) => f.path);
     const bundle = stamp().bundle;
-    expect(files).toEqual(expect.arrayContaining(['bin/kinesis-dashboards.js', 'bin/package.json', 'dist/stamp.json', `dist/${bundle}`, `dist/${stamp().cache}`, 'dist/yargs-locales/en.json', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/kinesis-dashboards.js', 'bin/package.json', 'dist/stamp.json', `dist/${bundle}`, `dist/${stamp().cache}`, 'dist/yargs-locales/en.json', 'dist/lib/src/index.js', 'dist/lib/src/index.d.ts', 'package.json']));
     expect(files.filter((f) => /^(src|panels|test|scripts)\//.test(f))).toEqual([]);
   }, 60_000);
 
