@@ -371,6 +371,12 @@ export class StandinState {
 
 export class FaultQueue {
   private readonly queue: { fault: Fault; left: number; skip: number }[] = [];
+  private readonly used = new Map<Fault, number>();
+
+  /** How many requests a fault (as pushed) has hit so far. */
+  hits(fault: Fault): number {
+    return this.used.get(fault) ?? 0;
+  }
 
   push(...faults: Fault[]): void {
     for (const fault of faults) this.queue.push({ fault, left: fault.times ?? 1, skip: fault.skip ?? 0 });
@@ -401,6 +407,7 @@ export class FaultQueue {
         return undefined;
       }
       if (--entry.left <= 0) this.queue.splice(index, 1);
+      this.used.set(entry.fault, this.hits(entry.fault) + 1);
       return entry.fault;
     }
     return undefined;
