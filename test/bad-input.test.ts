@@ -78,11 +78,11 @@ const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 // -- generate: flags ---------------------------------------------------------------------------
 const generate: [string, Case][] = [
   ['an unknown profile', { args: ['generate', '--profile', 'graphite'], names: /--profile: unknown profile/ }],
-  ['an empty profile', { args: ['generate', '--profile', ''], names: /--profile: unknown profile/ }],
+  ['an empty profile', { args: ['generate', '--profile', ''], names: /--profile: has no value/ }],
   ['a uid with spaces', { args: ['generate', '--uid', 'has spaces'], names: /--uid: a dashboard uid/ }],
   ['a uid that climbs out of out/', { args: ['generate', '--uid', '../../etc/passwd'], names: /--uid: a dashboard uid/ }],
   ['a uid over 40 characters', { args: ['generate', '--uid', 'x'.repeat(41)], names: /--uid: a dashboard uid/ }],
-  ['an empty uid', { args: ['generate', '--uid', ''], names: /--uid: a dashboard uid/ }],
+  ['an empty uid', { args: ['generate', '--uid', ''], names: /--uid: has no value/ }],
   ['an empty title', { args: ['generate', '--title', '   '], names: /--title: a title cannot be empty/ }],
   ['a title with a line break', { args: ['generate', '--title', 'a\nb'], names: /--title: a title must be one line/ }],
   ['a title with a control character', { args: ['generate', '--title', 'a\u0007b'], names: /--title: a title must be one line/ }],
@@ -385,6 +385,22 @@ const catalog: [string, Case][] = [
 ];
 
 const publishOnly: [string, Case][] = [
+  ['--config given twice', { args: ['generate', '--config', 'a.json', '--config', 'b.json'], names: /--config: given 2 times; give it once/ }],
+  ['--out given twice', { args: ['generate', '--out', 'a', '--out', 'b'], names: /--out: given 2 times/ }],
+  ['--url given twice', { args: ['publish', '--url', URL_, '--url', URL_], names: /--url: given 2 times/, env: GOOD_ENV }],
+  ['--uid given twice', { args: ['generate', '--uid', 'a', '--uid', 'b'], names: /--uid: given 2 times/ }],
+  ['--timeout given twice', { args: ['diff', '--timeout', '5', '--timeout', '6'], names: /--timeout: given 2 times/, env: GOOD_ENV }],
+  ['--config without its file', { args: ['generate', '--config'], names: /--config: has no value/ }],
+  ['--out without its directory', { args: ['generate', '--out'], names: /--out: has no value/ }],
+  ['--file without its file', { args: ['publish', '--file'], names: /--file: has no value/, env: GOOD_ENV }],
+  ['--url empty', { args: ['publish', '--url', ''], names: /--url: has no value/, env: GOOD_ENV }],
+  ['--timeout without its number', { args: ['publish', '--timeout'], names: /--timeout: has no value/, env: GOOD_ENV }],
+  ['--timeout followed by another flag', { args: ['publish', '--timeout', '--dry-run'], names: /--timeout: has no value/, env: GOOD_ENV }],
+  ['--concurrency without its number', { args: ['diff', '--concurrency'], names: /--concurrency: has no value/, env: GOOD_ENV }],
+  ['--org-id without its number', { args: ['diff', '--org-id'], names: /--org-id: has no value/, env: GOOD_ENV }],
+  ['--timeout below a millisecond', { args: ['diff', '--timeout', '1e-9'], names: /--timeout: at least 0.001 seconds/, env: GOOD_ENV }],
+  ['alerts --grafana-url with a line break inside', { args: ['alerts', '--grafana-url', 'https://g.exa\nmple.com', '--stdout'], names: /--grafana-url: Grafana's address.*a URL has no spaces, line breaks/ }],
+  ['alerts --grafana-url with a tab inside', { args: ['alerts', '--grafana-url', 'https://g.example.com/a\tb', '--stdout'], names: /--grafana-url:/ }],
   ['publish --message with a line break is fine but --dry-run with a value is not', { args: ['publish', '--dry-run', 'yes'], names: /Unknown argument: yes/, env: GOOD_ENV }],
   ['diff --exit-code with a bad --timeout (exit 2 even so)', { args: ['diff', '--exit-code', '--timeout', '99999'], names: /--timeout: at most 3600 seconds/, env: GOOD_ENV }],
 ];

@@ -174,7 +174,8 @@ describe('generate --provisioning', () => {
       ['a folder path', ['--provisioning', 'p', '--folder-title', 'Team/Kinesis'], /--folder-title Team\/Kinesis: file provisioning puts dashboards in one folder/],
       ['a title on two lines', ['--provisioning', 'p', '--folder-title', 'a\nb'], /--folder-title: a folder title must be one line/],
       ['a relative provisioning path', ['--provisioning', 'p', '--provisioning-path', 'dashboards'], /--provisioning-path: give the absolute path/],
-      ['an empty directory', ['--provisioning', ''], /--provisioning: give the directory/],
+      ['an empty directory', ['--provisioning', ''], /--provisioning: has no value/],
+      ['a blank directory', ['--provisioning', ' '], /--provisioning: give the directory/],
       ['--folder-title without --provisioning', ['--folder-title', 'K'], /--folder-title: only used with --provisioning DIR/],
       ['--provisioning-path without --provisioning', ['--provisioning-path', '/x'], /--provisioning-path: only used with --provisioning DIR/],
     ])('%s', async (_name, args, message) => {

@@ -10,6 +10,7 @@ import { previewCommand } from './commands/preview.ts';
 import { publishCommand } from './commands/publish.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processContext, type Context } from './context.ts';
+import { checkFlagValues, checkNumberValues } from './flags.ts';
 
 export function buildParser(ctx: Context) {
   return yargs()
@@ -24,6 +25,7 @@ export function buildParser(ctx: Context) {
     .command(alertsCommand(ctx))
     .command(doctorCommand(ctx))
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
+    .middleware((argv) => checkFlagValues(argv))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .version(pkg.version)
@@ -43,6 +45,7 @@ export async function runCli(args: string[], ctx: Context = processContext()): P
   const debug = args.includes('--debug');
   try {
     let output = '';
+    checkNumberValues(args);
     await buildParser(ctx).parseAsync(args, {}, (_err, _argv, out) => {
       output = out;
     });

@@ -19,6 +19,8 @@ export const Concurrency = z.int(`a whole number of requests from 1 to ${MAX_CON
 
 export const TimeoutSeconds = z.number(`seconds to wait for each request, above 0 and at most ${MAX_TIMEOUT_SECONDS}`).check(
   z.positive(`seconds to wait for each request, above 0 and at most ${MAX_TIMEOUT_SECONDS}`),
+  // Node's timers count whole milliseconds: less would silently become 1 ms.
+  z.minimum(0.001, 'at least 0.001 seconds (1 ms)'),
   z.maximum(MAX_TIMEOUT_SECONDS, `at most ${MAX_TIMEOUT_SECONDS} seconds (an hour) per request`),
 );
 

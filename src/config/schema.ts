@@ -2,6 +2,7 @@ import '../zod-config.ts';
 import * as z from 'zod/mini';
 import { CapacityOptions, DEFAULT_PERIOD_SECONDS, DEFAULT_TOP_SHARDS, PeriodSeconds, StreamName, TopShards } from '../capacity.ts';
 import { profileNames } from '../profiles/index.ts';
+import { baseUrlProblem } from './url.ts';
 
 /** Grafana's rule for dashboard uids. */
 export const UID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
@@ -82,18 +83,14 @@ export const StreamFilter = z.union(
   { error: 'a list of stream names, or a regular expression such as "^orders-.*"' },
 );
 
-/** Grafana's base address, for links: http(s), no query or fragment; a trailing "/" is dropped. */
+/** Grafana's base address, for links: the same rule as every address (src/config/url.ts); a trailing "/" is dropped. */
 export const GrafanaUrl = z.pipe(
   z.string().check(
     z.trim(),
-    z.refine((u) => {
-      try {
-        const url = new URL(u);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !url.username && !url.password;
-      } catch {
-        return false;
-      }
-    }, 'Grafana\'s address, e.g. https://grafana.example.com (http or https, no query, no credentials)'),
+    z.superRefine((u, ctx) => {
+      const problem = baseUrlProblem(u);
+      if (problem) ctx.addIssue({ code: 'custom', message: `Grafana's address, e.g. https://grafana.example.com: ${problem}` });
+    }),
   ),
   z.transform((u: string) => u.replace(/\/+$/, '')),
 );

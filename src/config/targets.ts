@@ -1,7 +1,7 @@
 import '../zod-config.ts';
 import * as z from 'zod/mini';
 import { NAMESPACE_PATTERN } from '../grafana/k8s.ts';
-import { baseUrlProblem } from '../grafana/connection.ts';
+import { baseUrlProblem } from './url.ts';
 import { LOGZIO_REGIONS } from '../grafana/regions.ts';
 import { Concurrency, OrgId } from './limits.ts';
 import { FolderPath, FolderUid } from './schema.ts';

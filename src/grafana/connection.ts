@@ -1,5 +1,6 @@
 import type { Context } from '../cli/context.ts';
 import { checked, Concurrency, numberFromText, OrgId, RetryBaseMs, TimeoutSeconds } from '../config/limits.ts';
+import { baseUrlProblem } from '../config/url.ts';
 import { UsageError } from '../errors.ts';
 import { MAX_BYTES, readBounded, utf8 } from '../read.ts';
 import { DEFAULT_RETRY, type Connection } from './http.ts';
@@ -7,6 +8,7 @@ import { NAMESPACE_PATTERN } from './k8s.ts';
 import { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
 
 export { LOGZIO_REGIONS, type LogzioRegion } from './regions.ts';
+export { baseUrlProblem } from '../config/url.ts';
 
 export interface ConnectionFlags {
   url?: string;
@@ -33,22 +35,6 @@ export interface ConnectionFlags {
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
-
-/** Why a text is not a base address the API's paths can be added to, or undefined when it is one. */
-export function baseUrlProblem(value: string): string | undefined {
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(value)) return 'a URL has no spaces, line breaks or control characters';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'not a URL; give one like https://grafana.example.com';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'use an http:// or https:// URL';
-  if (url.username || url.password) return 'remove the credentials from the URL; use GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD';
-  // The API's paths are added after the address: a query or fragment would end up inside them.
-  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'no query ("?…") or fragment ("#…"): the API\'s paths are added to this address';
-  return undefined;
-}
 
 function parseUrl(raw: string, what: string): URL {
   const value = raw.trim(); // a line break at the end, as $(cat file) or an editor leaves it
