@@ -14,22 +14,32 @@ interface K8sObject {
     labels?: Record<string, string>;
   };
   spec: Record<string, unknown>;
+  /** Set when the server read a dashboard stored in another schema (apps/dashboard/pkg/migration/conversion). */
+  status?: { conversion?: { failed?: boolean; storedVersion?: string; error?: string } };
 }
 
+/** The version of the API whose spec is the v2 dashboard schema (dashboard.grafana.app/v2beta1). */
+export const V2_VERSION = 'v2beta1';
+
 /**
- * Which classic-JSON version of the Kubernetes-style dashboard API the server offers, if any.
+ * Every version of the Kubernetes-style dashboard API the server offers ([] for none).
  * GET /apis/dashboard.grafana.app/ answers 404 on servers with only the legacy API.
  */
-export async function discoverK8sVersion(conn: Connection): Promise<string | undefined> {
+export async function discoverK8sVersions(conn: Connection): Promise<string[]> {
   try {
     const res = await request(conn, 'GET', `/apis/${GROUP}/`);
     const versions = isObject(res.body) && Array.isArray(res.body.versions) ? (res.body.versions as unknown[]) : [];
-    const offered = versions.map((v) => (isObject(v) ? v.version : undefined));
-    return CLASSIC_VERSIONS.find((v) => offered.includes(v));
+    return versions.flatMap((v) => (isObject(v) && typeof v.version === 'string' ? [v.version] : []));
   } catch (err) {
-    if (err instanceof HttpError && (err.status === 404 || err.status === 403)) return undefined;
+    if (err instanceof HttpError && (err.status === 404 || err.status === 403)) return [];
     throw err;
   }
+}
+
+/** Which classic-JSON version of the Kubernetes-style dashboard API the server offers, if any. */
+export async function discoverK8sVersion(conn: Connection): Promise<string | undefined> {
+  const offered = await discoverK8sVersions(conn);
+  return CLASSIC_VERSIONS.find((v) => offered.includes(v));
 }
 
 /** On-prem Grafana: org 1 is "default", other orgs are "org-<id>". */
@@ -142,6 +152,11 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
       };
       const managedBy = annotations['grafana.app/managedBy'];
       if (managedBy) live.managedElsewhere = `it is managed by ${managedBy}${annotations['grafana.app/managerId'] ? ` (${annotations['grafana.app/managerId']})` : ''}`;
+      // Stored in the other schema and Grafana could not convert it to this one: its spec here is not the dashboard.
+      const conversion = isObject(obj.status) ? obj.status.conversion : undefined;
+      if (conversion?.failed) {
+        live.managedElsewhere = `it is stored as ${conversion.storedVersion ?? 'another version'} and Grafana could not read it as ${version} (${conversion.error ?? 'conversion failed'}); publish it with the schema it is stored in`;
+      }
       liveAnnotations.set(live, annotations);
       if (obj.metadata.labels) liveLabels.set(live, obj.metadata.labels);
       return live;

@@ -1,6 +1,6 @@
 import { ensureFolderPath, requireFolder } from '../grafana/folders.ts';
 import { AmbiguousWriteError, type Connection } from '../grafana/http.ts';
-import { discoverK8sVersion, discoverNamespace, k8sStore } from '../grafana/k8s.ts';
+import { discoverK8sVersion, discoverK8sVersions, discoverNamespace, k8sStore, V2_VERSION } from '../grafana/k8s.ts';
 import { legacyStore } from '../grafana/legacy.ts';
 import { OutcomeUnknown, SaveRefused, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
 import { UsageError } from '../errors.ts';
@@ -43,8 +43,22 @@ export interface Result {
   error?: string;
 }
 
-/** Picks the dashboard API: the Kubernetes-style one when the server offers it (auto), else the legacy one. */
-export async function openStore(conn: Connection, api: 'auto' | 'legacy' | 'k8s'): Promise<DashboardStore> {
+/**
+ * Picks the dashboard API: the Kubernetes-style one when the server offers it (auto), else the legacy one.
+ * v2 dashboards exist only in the Kubernetes-style API's v2beta1 version: without it there is nowhere to write them.
+ */
+export async function openStore(conn: Connection, api: 'auto' | 'legacy' | 'k8s', schema: 'v1' | 'v2' = 'v1'): Promise<DashboardStore> {
+  if (schema === 'v2') {
+    if (conn.flavor === 'logzio') throw new UsageError('--schema v2: Logz.io offers only the legacy dashboard API, which stores classic JSON; drop --schema v2');
+    if (api === 'legacy') throw new UsageError('--schema v2: the legacy API stores classic JSON only; drop --api legacy (v2 dashboards go through the Kubernetes-style API)');
+    const offered = await discoverK8sVersions(conn);
+    if (!offered.includes(V2_VERSION)) {
+      throw new UsageError(
+        `--schema v2: this Grafana does not offer ${'dashboard.grafana.app'}/${V2_VERSION} (GET /apis/dashboard.grafana.app/ lists ${offered.length ? offered.join(', ') : 'no versions'}); publish classic JSON (drop --schema v2), or use a Grafana 12 with dashboard v2 enabled`,
+      );
+    }
+    return k8sStore(conn, V2_VERSION, conn.namespace ?? (await discoverNamespace(conn)));
+  }
   if (conn.flavor === 'logzio') {
     if (api === 'k8s') throw new UsageError('--api k8s: Logz.io offers only the legacy dashboard API; use --api auto or legacy');
     return legacyStore(conn);

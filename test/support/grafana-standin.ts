@@ -102,6 +102,8 @@ export interface StoredDashboard {
   /** Client-set k8s labels / annotations (server-managed grafana.app/* keys excluded). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The k8s version a v2 dashboard was written through (its spec is the v2 schema); absent for classic JSON. */
+  storedVersion?: string;
 }
 
 export interface StoredFolder {
@@ -790,6 +792,10 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
   function getDashboard(org: OrgStore, uid: string): Reply {
     const d = org.dashboards.get(uid);
     if (!d) return message(404, 'Dashboard not found');
+    // pkg/api/dashboard.go GetDashboard: "v2 is not supported in /api".
+    if (d.storedVersion?.startsWith('v2')) {
+      return message(406, `dashboard api version not supported, use /apis/${GROUP}/${d.storedVersion}/namespaces/${namespaceOf(d.orgId)}/dashboards/${d.uid} instead`);
+    }
     const folder = d.folderUid ? org.folders.get(d.folderUid) : undefined;
     const slug = slugify(String(d.dashboard.title ?? ''));
     const perms = { canAdd: true, canEdit: true, canDelete: true };
@@ -1000,6 +1006,8 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     return spec;
   };
 
+  const isV2 = (version: string | undefined) => !!version?.startsWith('v2');
+
   function toK8s(d: StoredDashboard, apiVersion: string): JsonObject {
     const annotations: Record<string, string> = { ...d.annotations, 'grafana.app/createdBy': k8sIdOf(d.createdBy) };
     // prepare-for-create clears updatedBy/updatedTimestamp; they appear after the first update.
@@ -1026,8 +1034,14 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
         labels: { ...d.labels, [INTERNAL_ID_LABEL]: String(d.id) },
         annotations,
       },
-      spec: specOf(d.dashboard),
-      status: {},
+      // Read through a version of the other schema, Grafana converts (apps/dashboard/pkg/migration/conversion)
+      // and, when it cannot, says so in status.conversion. The stand-in converts nothing: it always says so.
+      ...(isV2(apiVersion) === isV2(d.storedVersion)
+        ? { spec: specOf(d.dashboard), status: {} }
+        : {
+            spec: {},
+            status: { conversion: { failed: true, storedVersion: d.storedVersion ?? 'v1beta1', error: 'the stand-in converts no dashboard between schemas' } },
+          }),
     };
   }
 
@@ -1205,6 +1219,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
         annotations,
         ...(folderUid ? { folderUid } : {}),
         ...(msg ? { message: msg } : {}),
+        ...(isV2(apiVersion) ? { storedVersion: apiVersion } : {}),
       };
       if (!dryRun) {
         org.dashboards.set(created.uid, created);
@@ -1236,7 +1251,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     if (!specChanged && !metaChanged) return reply(200, toK8s(existing, apiVersion));
     // generation (== legacy version) only moves when the spec changes.
     const generation = specChanged ? existing.version + 1 : existing.version;
-    const { folderUid: _f, message: _m, ...keep } = existing;
+    const { folderUid: _f, message: _m, storedVersion: _s, ...keep } = existing;
     const updated: StoredDashboard = {
       ...keep,
       dashboard: { ...body.spec, id: existing.id, uid: existing.uid, version: generation },
@@ -1248,6 +1263,7 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
       annotations,
       ...(folderUid ? { folderUid } : {}),
       ...(msg ? { message: msg } : {}),
+      ...(isV2(apiVersion) ? { storedVersion: apiVersion } : {}),
     };
     if (!dryRun) {
       org.dashboards.set(updated.uid, updated);

@@ -17,9 +17,9 @@ export async function diff(ctx: Context, argv: DiffFlags): Promise<void> {
 
 async function run(ctx: Context, argv: DiffFlags) {
   refuseTokenFlag(argv);
-  const { items: making, connection, api } = await plan(ctx, argv);
+  const { items: making, connection, api, schema } = await plan(ctx, argv);
   await withConnection(ctx, connection, async (conn, out) => {
-    const { store, list: items } = await openWhileMaking(conn, api, making);
+    const { store, list: items } = await openWhileMaking(conn, api, making, schema);
     // A dry-run publish that ignores ownership: diff shows changes, publish decides about them.
     const results = await publishAll(conn, store, items, { dryRun: true, force: true, message: '' });
     if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, results }, null, 2)}\n`);

@@ -25,9 +25,9 @@ export function progress(out: Context, json?: boolean) {
 /** `publish`: what runs once the command line is parsed (src/cli/commands/publish.ts). */
 export async function publish(ctx: Context, argv: PublishFlags): Promise<void> {
   refuseTokenFlag(argv);
-  const { items: making, connection, api } = await plan(ctx, argv);
+  const { items: making, connection, api, schema } = await plan(ctx, argv);
   await withConnection(ctx, connection, async (conn, out) => {
-    const { store, list: items } = await openWhileMaking(conn, api, making);
+    const { store, list: items } = await openWhileMaking(conn, api, making, schema);
     const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
     const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, onResult: progress(out, argv.json) });
     if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);

@@ -29,6 +29,8 @@ export interface Plan {
   items: () => Publication[];
   connection: ConnectionFlags;
   api: 'auto' | 'legacy' | 'k8s';
+  /** Which dashboard schema is written and compared: classic JSON (v1) or dashboard.grafana.app/v2beta1. */
+  schema: 'v1' | 'v2';
 }
 
 function folderTarget(title?: string, uid?: string): Publication['folder'] {
@@ -49,11 +51,19 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   if (flags.folderUid !== undefined) checked(flags.folderUid, '--folder-uid', FolderUid);
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
-    const dashboard = prepareForPublish(readDashboardFile(ctx, flags.file), `--file ${flags.file}`);
+    const doc = readDashboardFile(ctx, flags.file);
+    const v2 = (await import('../../dashboard-v2.ts')).isV2Document(doc);
+    if (flags.schema && (flags.schema === 'v2') !== v2) {
+      throw new UsageError(`--file ${flags.file}: it is ${v2 ? 'a v2 dashboard resource' : 'classic dashboard JSON'}; drop --schema ${flags.schema} (the file says which schema it is)`);
+    }
+    const dashboard = prepareForPublish(v2 ? v2Stored(doc, flags.file) : doc, `--file ${flags.file}`);
     const known = { uid: String(dashboard.uid), title: String(dashboard.title), dashboard };
-    return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto' };
+    return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto', schema: v2 ? 'v2' : 'v1' };
   }
   const { dashboards, file } = await loadPlan(ctx, flags);
+  const schema = flags.schema ?? file.schema ?? 'v1';
+  // The v2 form is the classic dashboard converted (src/dashboard-v2.ts); loaded only when asked for.
+  const v2 = schema === 'v2' ? await import('../../dashboard-v2.ts') : undefined;
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
   // Each dashboard is made when its turn comes (a getter, once): a fleet's making overlaps its requests.
   const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => {
@@ -65,7 +75,10 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
       get dashboard() {
         // Generated dashboards carry the managed tag and no placeholders by construction: only --file needs prepareForPublish.
         // canonical(): what JSON.parse of generate's bytes gives, without writing and reading them.
-        return (made ??= canonical(synthOptions(d.options)) as Record<string, unknown>);
+        if (made) return made;
+        const dashboard = synthOptions(d.options);
+        made = canonical(v2 ? { ...v2.toV2Resource(dashboard).spec, uid: d.options.uid } : dashboard) as Record<string, unknown>;
+        return made;
       },
       ...(folder ? { folder } : {}),
     };
@@ -77,7 +90,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     if (named.length && !flags.url && !flags.logzioRegion && !flags.logzioApiUrl) {
       throw new UsageError(`--target: the config defines targets (${named.join(', ')}); name one with --target, or give --url`);
     }
-    return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto' };
+    return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto', schema };
   }
   // Own keys only: "--target constructor" names no target, whatever objects inherit.
   const target = Object.hasOwn(targets, flags.target) ? targets[flags.target] : undefined;
@@ -100,12 +113,23 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     ...(flags.namespace === undefined && target.namespace !== undefined ? { namespace: target.namespace } : {}),
   };
   const items = () => chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
-  return { items, connection, api: flags.api ?? target.api ?? 'auto' };
+  return { items, connection, api: flags.api ?? target.api ?? 'auto', schema };
+}
+
+/**
+ * A v2 resource as the stores carry a dashboard: its spec, with the uid (metadata.name) beside it, as
+ * the Kubernetes-style store reads one back.
+ */
+function v2Stored(doc: unknown, file: string): Record<string, unknown> {
+  const d = doc as { apiVersion?: unknown; metadata?: { name?: unknown }; spec?: unknown };
+  if (d.apiVersion === undefined) throw new UsageError(`--file ${file}: a bare v2 spec has no uid; publish the whole resource (apiVersion, kind, metadata.name, spec), as \`generate --schema v2\` writes it`);
+  if (!d.spec || typeof d.spec !== 'object' || Array.isArray(d.spec)) throw new UsageError(`--file ${file}: spec: a v2 dashboard resource needs its spec object`);
+  return { ...(d.spec as Record<string, unknown>), uid: d.metadata?.name };
 }
 
 /** Finds the dashboard API while the dashboards are made: the discovery request is in flight meanwhile. */
-export async function openWhileMaking(conn: Connection, api: Plan['api'], items: Plan['items']): Promise<{ store: DashboardStore; list: Publication[] }> {
-  const opening = openStore(conn, api);
+export async function openWhileMaking(conn: Connection, api: Plan['api'], items: Plan['items'], schema: Plan['schema'] = 'v1'): Promise<{ store: DashboardStore; list: Publication[] }> {
+  const opening = openStore(conn, api, schema);
   opening.catch(() => {}); // awaited below; this only keeps a failure while making from leaving it unhandled
   const list = items();
   return { store: await opening, list };
