@@ -3,7 +3,7 @@ import * as expr from '@grafana/grafana-foundation-sdk/expr';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import { grafanaLiteral } from '../provisioning.ts';
 import { canonical } from '../serialize.ts';
-import { dashboardUrlTemplate, digest, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
+import { dashboardUrlTemplate, digest, ruleLabels, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
 import { toYaml, yamlComments, type YamlValue } from './yaml.ts';
 
 /**
@@ -92,7 +92,7 @@ export function grafanaRule(plan: AlertPlan, rule: AlertRule, options: GrafanaRu
     .noDataState('OK')
     .execErrState('Error')
     .forDuration(rule.for)
-    .labels({ severity: rule.severity })
+    .labels(ruleLabels(rule))
     .annotations({
       summary: message(plan, rule, rule.summary),
       description: message(plan, rule, rule.description),
@@ -124,6 +124,8 @@ export function grafanaRuleGroup(plan: AlertPlan, options: GrafanaRulesOptions) 
           // Read raw by Grafana: no "$$". Keys sorted, as in the dashboard JSON.
           model: canonical(q.model) as YamlValue,
         })),
+        // Links the rule to its panel: Grafana opens it from the alert and shows the alert's state on it.
+        ...(r.panelId !== undefined ? { dashboardUid: lit(plan.uid), panelId: r.panelId } : {}),
         noDataState: rule.noDataState,
         execErrState: rule.execErrState,
         for: rule.for,

@@ -1,4 +1,4 @@
-import { dashboardUrlTemplate, ruleExpr, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
+import { dashboardUrlTemplate, ruleExpr, ruleLabels, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
 import { toYaml, yamlComments } from './yaml.ts';
 
 /**
@@ -48,7 +48,7 @@ export function prometheusRuleFile(plan: AlertPlan, options: PrometheusRulesOpti
       alert: rule.name,
       expr: ruleExpr(plan, rule),
       for: rule.for,
-      labels: { severity: rule.severity },
+      labels: ruleLabels(rule),
       annotations: prometheusAnnotations(plan, rule, options),
     })),
   };

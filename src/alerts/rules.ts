@@ -8,6 +8,7 @@ import type { DashboardOptions } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 import { getProfile, ProfileError, prometheusProfileNames, type Profile, type ProfileSettings, type QuerySpec } from '../profiles/index.ts';
 import { profileSettings } from '../synth.ts';
+import { panelLinker } from './panel-links.ts';
 
 /*
  * The alert rules as data, from the same sources as the dashboard: catalog metrics, the capacity module's
@@ -59,6 +60,8 @@ export interface AlertRule {
   /** One line each; `{stream}` and `{value}` are filled in by the format (Prometheus or Grafana templates). */
   summary: string;
   description: string;
+  /** The dashboard panel that shows this rule's signal, if the dashboard has one (Grafana links the two). */
+  panelId?: number;
 }
 
 export interface AlertPlan {
@@ -254,7 +257,24 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
       throw e;
     }
   }
+  const panelOf = panelLinker(options);
+  for (const r of rules) {
+    const id = panelOf(r.spec);
+    if (id !== undefined) r.panelId = id;
+  }
   return { uid: options.uid, profile, rules, notes, retentionHours };
+}
+
+/**
+ * The label naming the rule, the same in both formats. Alertmanager matchers need one: Prometheus sets
+ * `alertname` to the rule's name, but Grafana sets it to the rule's title ("[uid] name", unique per folder as
+ * Grafana requires), so `alertname="KinesisIteratorAgeCritical"` would match no Grafana-managed alert.
+ */
+export const RULE_LABEL = 'kinesis_alert';
+
+/** A rule's labels, in both formats (the profile's stream, region and account labels come from the query). */
+export function ruleLabels(rule: AlertRule): Record<string, string> {
+  return { [RULE_LABEL]: rule.name, severity: rule.severity };
 }
 
 /** The stream in messages: its label, and its region where the profile has one. */

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { alertPlan, grafanaRuleGroup, prometheusAnnotations, ruleExpr, type AlertPlan } from '../../src/alerts/index.ts';
+import { alertPlan, grafanaRuleGroup, prometheusAnnotations, ruleExpr, ruleLabels, type AlertPlan } from '../../src/alerts/index.ts';
 import { DashboardOptions } from '../../src/config/schema.ts';
 import { prometheusProfileNames } from '../../src/profiles/index.ts';
 import { cli, tempDir } from '../support/cli.ts';
@@ -60,10 +60,10 @@ async function start(profile: string): Promise<Run> {
     if (check.code !== 0) throw new Error(`promtool check rules failed: ${check.stdout}${check.stderr}`);
 
     const plan = alertPlan(DashboardOptions.parse(proofOptions(profile)));
-    const severity = new Map(plan.rules.map((x) => [x.name, x.severity]));
+    const labels = new Map(plan.rules.map((x) => [x.name, ruleLabels(x)]));
     const end = Math.floor(Date.now() / 60_000) * 60;
-    const data = syntheticAlertData(profile, { end, forState: plan.rules.map((x) => ({ name: x.name, severity: x.severity })) });
-    const expected = data.streams.flatMap((s) => s.breaks.map((alertname) => ({ alertname, severity: severity.get(alertname)!, ...s.alertLabels })));
+    const data = syntheticAlertData(profile, { end, forState: plan.rules.map((x) => ({ name: x.name, labels: ruleLabels(x) })) });
+    const expected = data.streams.flatMap((s) => s.breaks.map((alertname) => ({ alertname, ...labels.get(alertname)!, ...s.alertLabels })));
     const server = await startRulesServer({ openmetrics: data.openmetrics, ruleFiles: { 'kinesis.rules.yml': rulesText } });
     return { profile, server, data, plan, expected, cleanup: tmp.cleanup };
   } catch (e) {
@@ -133,7 +133,7 @@ describeWithPrometheus('alert rules on a real Prometheus', () => {
       expect(groups.map((g) => g.name)).toEqual(['kinesis-alert-proof']);
       const rules = groups[0]!.rules;
       expect(rules.map((r) => [r.name, r.type, r.duration, r.labels, r.health, r.lastError ?? ''])).toEqual(
-        plan.rules.map((r) => [r.name, 'alerting', parseInt(r.for, 10) * 60, { severity: r.severity }, 'ok', '']),
+        plan.rules.map((r) => [r.name, 'alerting', parseInt(r.for, 10) * 60, ruleLabels(r), 'ok', '']),
       );
       // The YAML as Prometheus read it: every annotation template byte for byte.
       expect(rules.map((r) => r.annotations)).toEqual(plan.rules.map((r) => prometheusAnnotations(plan, r, { grafanaUrl: 'https://grafana.example.com' })));

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { alertPlan, grafanaRuleGroup, prometheusAnnotations, prometheusRuleFile, type AlertPlan, type AlertRule } from '../../src/alerts/index.ts';
+import { alertPlan, grafanaRuleGroup, prometheusAnnotations, prometheusRuleFile, ruleLabels, type AlertPlan, type AlertRule } from '../../src/alerts/index.ts';
 import { toYaml } from '../../src/alerts/yaml.ts';
 import { SHARD_LIMITS } from '../../src/capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from '../../src/config/schema.ts';
@@ -209,7 +209,7 @@ function unitTests(plan: AlertPlan) {
       const broken = streamLabels(profile, c.streams[0]!.name).alert;
       const firing = [
         {
-          exp_labels: { severity: rule.severity, ...broken },
+          exp_labels: { ...ruleLabels(rule), ...broken },
           exp_annotations: Object.fromEntries(Object.entries(prometheusAnnotations(plan, rule, { grafanaUrl: GRAFANA_URL })).map(([k, v]) => [k, renderAnnotation(v, broken, c.valueText)])),
         },
       ];

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   alertFile,
@@ -274,6 +275,47 @@ describe('Grafana provisioning file', () => {
     expect(text).toContain("expression: '$A / 1000'");
     expect(text).toContain('{{ $labels.stream_name }}');
     expect(text).not.toContain('$$labels');
+  });
+
+  // Grafana links a rule to a panel only through the rule's dashboardUid and panelId (provisioning's
+  // AlertRuleV1, pkg/services/provisioning/alerting/rules_types.go), both or neither.
+  it.each([
+    ['the seed', {}, { KinesisIteratorAgeHigh: 'Avg Iterator Age', KinesisWriteThrottled: 'Throttled PutRecords/PutRecord Requests', KinesisReadThrottled: 'Throttled GetRecords Requests', KinesisPutRecordsFailedRecords: undefined }],
+    [
+      'every row and capacity',
+      { rows: { recordOutcomes: true, shards: true, fanOut: true, successRates: true }, capacity: { shards: { orders: 2 } } },
+      { KinesisIteratorAgeHigh: 'Iterator Age vs Retention', KinesisIteratorAgeCritical: 'Iterator Age vs Retention', KinesisPutRecordsFailedRecords: 'Failed Records', KinesisWriteBytesUtilisationHigh: 'Write Utilisation', KinesisWriteRecordsUtilisationHigh: 'Write Utilisation' },
+    ],
+  ] as const)('links each rule to the panel that shows its signal (%s)', (_name, input, want) => {
+    const p = plan({ profile: 'yace', ...input });
+    const group = grafanaRuleGroup(p, options);
+    const panels = (JSON.parse(serialize(synth({ profile: 'yace', ...input }))) as { panels: (Panel & { id: number })[] }).panels;
+    for (const [name, title] of Object.entries(want)) {
+      const g = group.rules[p.rules.findIndex((r) => r.name === name)]! as { dashboardUid?: string; panelId?: number };
+      if (title === undefined) {
+        expect(g, name).not.toHaveProperty('dashboardUid');
+        expect(g, name).not.toHaveProperty('panelId');
+      } else {
+        expect(g.dashboardUid, name).toBe('aws-kinesis');
+        expect(panels.find((x) => x.id === g.panelId)?.title, name).toBe(title);
+      }
+    }
+    for (const g of group.rules as { dashboardUid?: string; panelId?: number }[]) expect(g.dashboardUid === undefined).toBe(g.panelId === undefined);
+  });
+
+  // Grafana names a Grafana-managed alert by its title (alertname = title), unique per folder: the README's
+  // Alertmanager matchers use a label both formats carry instead, and this holds them to it.
+  it("carries the label the README's Alertmanager matchers use, in both formats alike", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const matchers = [...readme.matchAll(/(\w+)="(Kinesis\w+)"/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(matchers.length).toBeGreaterThanOrEqual(2);
+    const p = plan(withCapacity('yace'));
+    const prom = readYamlSubset(prometheusRuleFile(p)) as { groups: { rules: { alert: string; labels: Record<string, string> }[] }[] };
+    const graf = grafanaRuleGroup(p, options);
+    for (const [label, value] of matchers) {
+      expect(prom.groups[0]!.rules.filter((r) => r.labels[label] === value).map((r) => r.alert)).toEqual([value]);
+      expect(graf.rules.filter((r) => r.labels[label] === value).map((r) => r.title)).toEqual([`[aws-kinesis] ${value}`]);
+    }
   });
 
   it('reads back to the group it was written from', () => {

@@ -209,9 +209,9 @@ export interface SyntheticAlertData {
 
 /**
  * The data for one profile: `minutes` + 1 samples per series, the last at `end` (unix seconds, a multiple of 60).
- * `forState`: rules (name, severity) to write ALERTS_FOR_STATE for, for every stream (see the proof test).
+ * `forState`: rules (name, labels) to write ALERTS_FOR_STATE for, for every stream (see the proof test).
  */
-export function syntheticAlertData(profileName: string, options: { end: number; minutes?: number; forState?: readonly { name: string; severity: string }[] }): SyntheticAlertData {
+export function syntheticAlertData(profileName: string, options: { end: number; minutes?: number; forState?: readonly { name: string; labels: Readonly<Record<string, string>> }[] }): SyntheticAlertData {
   const { end } = options;
   const n = options.minutes ?? 120;
   if (end % PERIOD_SECONDS !== 0) throw new Error(`end must be a multiple of ${PERIOD_SECONDS} s, got ${end}`);
@@ -248,7 +248,7 @@ export function syntheticAlertData(profileName: string, options: { end: number; 
     lines.push('# TYPE ALERTS_FOR_STATE gauge');
     for (const rule of options.forState) {
       for (const { stream } of streams) {
-        const text = labelText({ alertname: rule.name, severity: rule.severity, ...stream.alertLabels });
+        const text = labelText({ alertname: rule.name, ...rule.labels, ...stream.alertLabels });
         for (let i = 0; i <= n; i++) {
           lines.push(`ALERTS_FOR_STATE{${text}} ${start} ${start + i * PERIOD_SECONDS}`);
           sampleCount++;
