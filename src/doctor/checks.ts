@@ -85,13 +85,17 @@ async function checkQueries(
 ): Promise<{ status: Status; reason?: Reason; queries: QueryResult[] }> {
   const results: QueryResult[] = [];
   let reason: Reason | undefined;
+  const { stream, shard, consumer } = d.ctx.labels;
+  const identity = [stream, shard, consumer];
   for (const q of queries) {
     let series: Array<{ labels: Record<string, string> }>;
     if (q.instant) series = await d.ctx.api.query(q.expr, s.until);
     else series = (await d.ctx.api.queryRange(q.expr, s.until - s.sinceSeconds, s.until, s.stepSeconds)).filter((x) => x.points.length);
     results.push({ refId: q.refId, expr: q.expr, series: series.length });
     if (reason) continue;
-    const required = q.required ?? legendLabels(q.legendFormat);
+    // Without its stream (shard, consumer) label a series cannot be told apart or picked; a missing region or
+    // account only blanks part of its name (the Logz.io _max quirk, reported on its own).
+    const required = q.required ?? legendLabels(q.legendFormat).filter((l) => identity.includes(l));
     if (!series.length) reason = await d.emptyReason(q.expr, required);
     else {
       const missing = required.find((l) => series.some((x) => !x.labels[l]));

@@ -124,14 +124,15 @@ export async function discover(input: DiscoverInput): Promise<Discovery> {
       fix: any ? 'see the quirks below, and the README\'s profile table' : 'check the data source (the metrics account, on Logz.io) and that an exporter ships Kinesis metrics',
     };
   }
-  const profileName = input.configured ?? detected ?? names[0]!;
-  const profile = getProfile(profileName);
-  const { stream, shard, consumer } = profile.labels;
-
   // YACE's -labels-snake-case flag writes dimension_stream_name where the yace profile reads dimension_StreamName.
   const yace = getProfile('yace');
   const snakeStream = snakeCase(yace.labels.stream);
-  if (profileCounts.yace === 0 && (await count(`last_over_time(${anchorOf(yace)}{${snakeStream}!=""}${window})`))) {
+  const snakeYace = profileCounts.yace === 0 && (await count(`last_over_time(${anchorOf(yace)}{${snakeStream}!=""}${window})`)) > 0;
+  // Checked with the profile the user named, else the one detected; YACE in snake case is still YACE.
+  const profileName = input.configured ?? detected ?? (snakeYace && !matching.length ? 'yace' : names[0]!);
+  const profile = getProfile(profileName);
+  const { stream, shard, consumer } = profile.labels;
+  if (snakeYace) {
     quirks.push({
       status: 'problem',
       message: `YACE labels in snake case: ${anchorOf(yace)} carries ${snakeStream}, the yace profile reads ${yace.labels.stream}`,

@@ -88,7 +88,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   );
 
   // The detected profile stands in where the user named none.
-  const dashboards = input.dashboards.map((d) => (input.configuredProfile || !discovery.detected ? d : { ...d, profile: discovery.detected }));
+  const dashboards = input.dashboards.map((d) => (input.configuredProfile ? d : { ...d, profile: discovery.profile }));
 
   const filters: StreamFilterCheck[] = [];
   for (const d of dashboards) {

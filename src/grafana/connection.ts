@@ -29,6 +29,11 @@ export interface ConnectionFlags {
   passwordEnv?: string;
   /** How messages name where the settings came from, e.g. 'target "prod"'. */
   label?: string;
+  /**
+   * A Prometheus-compatible query API instead of Grafana (doctor): its base URL. Credentials are optional:
+   * PROMETHEUS_TOKEN (bearer), or PROMETHEUS_USER and PROMETHEUS_PASSWORD (basic), or --token-file.
+   */
+  prometheusUrl?: string;
   /** Where orgId and concurrency came from when not from their flags (a config field), for messages. */
   orgIdFrom?: string;
   concurrencyFrom?: string;
@@ -88,7 +93,24 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
   let base: URL;
 
   const logzio = flags.logzioRegion !== undefined || flags.logzioApiUrl !== undefined;
-  if (logzio) {
+  if (flags.prometheusUrl !== undefined) {
+    if (flags.url || logzio) throw new UsageError('--prometheus-url and --url/--logzio-region: pick one place to read from');
+    base = parseUrl(flags.prometheusUrl, '--prometheus-url');
+    const token = flags.tokenFile ? readSecretFile(ctx, flags.tokenFile, '--token-file') : optionalEnv('PROMETHEUS_TOKEN', true);
+    const user = optionalEnv('PROMETHEUS_USER');
+    const password = optionalEnv('PROMETHEUS_PASSWORD');
+    if (!token && user?.includes(':')) throw new UsageError('PROMETHEUS_USER: a user name cannot contain ":" (basic authentication joins user and password with it)');
+    if (token) {
+      headers.Authorization = `Bearer ${token}`;
+      secrets.push(token);
+    } else if (user && password) {
+      const basic = Buffer.from(`${user}:${password}`).toString('base64');
+      headers.Authorization = `Basic ${basic}`;
+      secrets.push(password, basic);
+    } else if (user || password) {
+      throw new UsageError(`${user ? 'PROMETHEUS_PASSWORD' : 'PROMETHEUS_USER'} is not set: basic authentication needs both PROMETHEUS_USER and PROMETHEUS_PASSWORD`);
+    }
+  } else if (logzio) {
     if (flags.url) throw new UsageError('--url and --logzio-region/--logzio-api-url: pick one target');
     flavor = 'logzio';
     if (flags.logzioApiUrl) {
@@ -169,7 +191,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     if (!NAMESPACE_PATTERN.test(flags.namespace)) throw new UsageError(`${what}: "${flags.namespace}" is not a namespace; give one like stacks-12345 (Grafana Cloud) or org-2`);
   }
 
-  if (base.protocol === 'http:' && !LOOPBACK.test(base.hostname)) {
+  if (secrets.length && base.protocol === 'http:' && !LOOPBACK.test(base.hostname)) {
     ctx.stderr(`warning: sending credentials over plain http to ${base.hostname}: anyone on the network path can read them; use https\n`);
   }
   if (flags.insecureSkipTlsVerify) ctx.stderr('warning: --insecure-skip-tls-verify: the server\'s certificate is not checked\n');

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { metric } from '../../src/catalog/index.ts';
 import type { DoctorReport, ItemCheck } from '../../src/doctor/index.ts';
 import { getProfile, ProfileError, prometheusProfileNames } from '../../src/profiles/index.ts';
@@ -231,8 +231,59 @@ for (const profileName of prometheusProfileNames()) {
   });
 }
 
-describe('doctor: the Prometheus suites above need Prometheus', () => {
-  it('runs them only where it is installed (describeWithPrometheus)', () => {
-    expect(typeof describeWithPrometheus).toBe('function');
+describeWithPrometheus('doctor on a real Prometheus — profiles that do not match, exporter quirks', () => {
+  const seed = (profile: string) => syntheticKinesis(profile, { ...FIXED_WINDOW });
+  const yace = getProfile('yace');
+  const logzio = getProfile('logzio-metric-streams');
+  const withoutEof = (text: string) => text.replace(/# EOF\n?$/, '');
+  let snake: PrometheusServer;
+  let mixed: PrometheusServer;
+
+  beforeAll(async () => {
+    // YACE run with -labels-snake-case: dimension_stream_name instead of dimension_StreamName.
+    const yaceData = seed('yace');
+    const snakeText = yaceData.openmetrics.replaceAll(`${yace.labels.stream}="`, 'dimension_stream_name="');
+    // Two exporters at once (cloudwatch_exporter and metric streams), the metric streams' _max series without region or account.
+    const lz = seed('logzio-metric-streams').openmetrics.split('\n').map((line) =>
+      /^[a-z_]+_max\{/.test(line) ? line.replace(new RegExp(`,?(${logzio.labels.region}|${logzio.labels.account})="[^"]*"`, 'g'), '').replace('{,', '{') : line,
+    );
+    [snake, mixed] = await Promise.all([
+      startPrometheus({ openmetrics: snakeText }),
+      startPrometheus({ openmetrics: withoutEof(seed('cloudwatch-exporter').openmetrics) + lz.join('\n') }),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([snake?.stop(), mixed?.stop()]);
+  });
+
+  it('YACE labels in snake case: no profile matches, the quirk says why, and the panels say which label is spelled otherwise', async () => {
+    const { code, report } = await doctorJson(['--prometheus-url', snake.url]);
+    expect(code).toBe(1);
+    expect(report.discovery.detected).toBeUndefined();
+    expect(Object.values(report.discovery.profileCounts)).toEqual([0, 0, 0]);
+    expect(report.discovery.profileFinding.status).toBe('problem');
+    const quirk = report.discovery.quirks.find((q) => q.message.includes('snake case'));
+    expect(quirk?.status).toBe('problem');
+    expect(quirk?.fix).toContain('-labels-snake-case');
+    // Every panel that names streams is told which spelling it found.
+    const named = problems(report).filter((i) => i.reason?.kind === 'label-absent');
+    expect(named.length).toBeGreaterThan(5);
+    for (const i of named) expect(i.reason!.message).toContain('it has dimension_stream_name: another spelling');
+  });
+
+  it('two exporters: several profiles match, said as such; Logz.io _max series without region and account: a warning', async () => {
+    const several = await doctorJson(['--prometheus-url', mixed.url]);
+    expect(several.report.discovery.detected).toBeUndefined();
+    expect(several.report.discovery.profileFinding.status).toBe('warning');
+    expect(several.report.discovery.profileFinding.message).toContain('several profiles');
+    expect(several.report.discovery.profileCounts['cloudwatch-exporter']).toBeGreaterThan(0);
+    expect(several.report.discovery.profileCounts['logzio-metric-streams']).toBeGreaterThan(0);
+
+    const lz = await doctorJson(['--prometheus-url', mixed.url, '--profile', 'logzio-metric-streams']);
+    const quirk = lz.report.discovery.quirks.find((q) => q.message.includes('_max'));
+    expect(quirk?.status).toBe('warning');
+    expect(quirk?.message).toMatch(/^\d+ _max series/);
+    const cw = await doctorJson(['--prometheus-url', mixed.url, '--profile', 'cloudwatch-exporter']);
+    expect(cw.report.discovery.quirks).toEqual([]);
   });
 });

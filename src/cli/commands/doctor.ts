@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
@@ -85,19 +85,9 @@ function parseTime(text: string): number {
 }
 
 async function readJsonObject(ctx: Context, path: string, flag: string, missingOk: boolean): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(resolve(ctx.cwd, path), 'utf8');
-  } catch (err) {
-    if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UsageError(`${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${flag} ${path}: not valid JSON (${(err as Error).message}); fix it or choose another file`);
-  }
+  const { MAX_BYTES, readJsonFile } = await import('../../read.ts');
+  if (missingOk && !existsSync(resolve(ctx.cwd, path))) return undefined;
+  const value = readJsonFile(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.config, 'pass a JSON config file, or a new file name');
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag} ${path}: a config file is a JSON object`);
   return value as Record<string, unknown>;
 }
@@ -111,18 +101,16 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
   const until = flags.until !== undefined ? parseTime(flags.until) : Math.floor(Date.now() / 1000);
   const maxSeries = flags.maxSeries ?? 500;
   if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new UsageError('--max-series: a whole number above 0');
-  const timeout = flags.timeout ?? 30;
-  if (!(timeout > 0)) throw new UsageError('--timeout: give the seconds each query may take, above 0');
-  const concurrency = flags.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency: a whole number above 0');
+  const { checked, Concurrency, TimeoutSeconds } = await import('../../config/limits.ts');
+  const timeout = flags.timeout === undefined ? 30 : checked(flags.timeout, '--timeout', TimeoutSeconds);
+  const concurrency = flags.concurrency === undefined ? 4 : checked(flags.concurrency, '--concurrency', Concurrency);
 
-  const [{ loadPlan }, { resolveConnection, redact }, { closeConnection }, doctorMod, { httpPromApi }, { prometheusConnection }] = await Promise.all([
+  const [{ loadPlan }, { resolveConnection, redact }, { closeConnection }, doctorMod, { httpPromApi }] = await Promise.all([
     import('../../config/load.ts'),
     import('../../grafana/connection.ts'),
     import('../../grafana/http.ts'),
     import('../../doctor/index.ts'),
     import('../../doctor/api.ts'),
-    import('../../doctor/connection.ts'),
   ]);
   const { dashboards } = await loadPlan(ctx, flags);
   const raw = flags.config ? await readJsonObject(ctx, flags.config, '--config', false) : undefined;
@@ -132,25 +120,16 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
     throw new UsageError("--profile cloudwatch: the doctor reads Prometheus-compatible metrics; the cloudwatch profile's panels query CloudWatch through Grafana: pick the profile of your exporter, or leave it out to detect it");
   }
   const existing = flags.writeConfig ? await readJsonObject(ctx, flags.writeConfig, '--write-config', true) : undefined;
+  // Where the config goes is checked before any query: a run is not wasted on an unwritable place.
+  if (flags.writeConfig) (await import('../../write.ts')).checkDestinations([{ path: resolve(ctx.cwd, flags.writeConfig), content: () => '', what: '--write-config' }]);
 
   // Where the metrics are read: a Prometheus API, Grafana's data source proxy, or Logz.io's metrics API.
-  const warn = (m: string) => ctx.stderr(`${m}\n`);
   let source: string;
   let prefix = '';
   let conn;
-  if (flags.prometheusUrl) {
-    conn = await prometheusConnection({
-      url: flags.prometheusUrl,
-      cwd: ctx.cwd,
-      env: ctx.env,
-      ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
-      ...(flags.header ? { header: flags.header } : {}),
-      ...(flags.caCert ? { caCert: flags.caCert } : {}),
-      ...(flags.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
-      timeoutSeconds: timeout,
-      concurrency,
-      warn,
-    });
+  if (flags.prometheusUrl !== undefined) {
+    if (/\/api\/v1\/?$/.test(flags.prometheusUrl.trim())) throw new UsageError('--prometheus-url: give the base without /api/v1 (the doctor adds it)');
+    conn = await resolveConnection(ctx, { prometheusUrl: flags.prometheusUrl, ...connFlags(flags, timeout, concurrency) });
     source = conn.baseUrl;
   } else if (flags.logzioRegion) {
     // Logz.io's Grafana API serves dashboards, folders and search, not the data source proxy; its metrics API
@@ -214,7 +193,7 @@ async function writeConfig(
   discovery: import('../../doctor/discover.ts').Discovery,
   print: (t: string) => void,
 ): Promise<void> {
-  const [{ updateConfig }, { ConfigFile }, { DashboardOptions }, { formatIssues }, { writeAtomic }] = await Promise.all([
+  const [{ updateConfig }, { ConfigFile }, { DashboardOptions }, { formatIssues }, { writeFiles }] = await Promise.all([
     import('../../doctor/write-config.ts'),
     import('../../config/file.ts'),
     import('../../config/schema.ts'),
@@ -231,6 +210,6 @@ async function writeConfig(
     if (!one.success) issues.push(...one.error.issues);
   }
   if (issues.length) throw new UsageError(`--write-config ${path}: not written: the updated config would be invalid\n${formatIssues(issues, 'config')}`);
-  await writeAtomic(resolve(ctx.cwd, path), `${JSON.stringify(config, null, 2)}\n`);
+  writeFiles([{ path: resolve(ctx.cwd, path), content: () => `${JSON.stringify(config, null, 2)}\n`, what: '--write-config' }]);
   print(`\nwrote ${path}${changes.length ? `: ${changes.join('; ')}` : ' (nothing to change)'}\n`);
 }
