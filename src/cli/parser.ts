@@ -24,6 +24,8 @@ export function buildParser(ctx: Context) {
     .command(previewCommand(ctx))
     .command(alertsCommand(ctx))
     .command(doctorCommand(ctx))
+    // yargs' own: the script asks this CLI for completions (--get-yargs-completions) as you type.
+    .completion('completion', 'print a bash/zsh completion script (add it to ~/.bashrc or ~/.zshrc)')
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })
     .middleware((argv) => checkFlagValues(argv))
     .demandCommand(1, 'name a command (see --help)')
