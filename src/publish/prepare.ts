@@ -1,6 +1,7 @@
 import { UID_PATTERN } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 import { MANAGED_TAG } from '../synth.ts';
+import { storedTitle } from './normalize.ts';
 
 /**
  * What is sent to Grafana: checked, and marked as ours. A `${DS_...}` placeholder belongs to the
@@ -21,9 +22,8 @@ export function prepareForPublish(dashboard: unknown, source: string): Record<st
     );
   }
   const tags = Array.isArray(d.tags) ? (d.tags as unknown[]).filter((t): t is string => typeof t === 'string') : [];
-  // Grafana stores the title trimmed (pkg/services/dashboards/service/dashboard_service.go,
-  // BuildSaveDashboardCommand): sent untrimmed, every later publish would see a change and write again.
-  const title = d.title.trim();
+  // Sent as Grafana will store it, so the publish line's URL slug and the stored title agree.
+  const title = storedTitle(d.title);
   const marked = tags.includes(MANAGED_TAG);
   return marked && title === d.title ? d : { ...d, title, ...(marked ? {} : { tags: [...tags, MANAGED_TAG] }) };
 }

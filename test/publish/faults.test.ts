@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarize, type Status } from '../../src/publish/publisher.ts';
 import type { GrafanaStandin } from '../support/grafana-standin.ts';
 import { useGrafana } from '../support/publish.ts';
 
@@ -215,5 +216,37 @@ describe('a write whose answer is lost, on the Kubernetes-style API', () => {
     expect((await run(['publish'])).stdout).toMatch(/^created/);
     expect(g.requests.filter((q) => q.method === 'POST').length).toBe(2);
     expect(g.state.writes).toBe(1);
+  });
+});
+
+describe('a folder create whose answer is lost', () => {
+  it('when the check fails too: the dashboard is not written, the message says the folder may exist, and a re-run finds it', async () => {
+    const { g, run } = await setup();
+    g.faults.push(
+      { match: { method: 'POST', path: '/api/folders' }, kind: 'resetAfterApply' },
+      { match: { method: 'GET', path: '/api/folders' }, skip: 1, kind: 'status', status: 503, times: 20 },
+    );
+    const r = await run(['publish', '--folder-title', 'Kinesis']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^failed\s+aws-kinesis\s+folder "Kinesis": creating "Kinesis": POST \/api\/folders: connection failed \(ECONNRESET\): .*the read that should have told failed too .*it may exist now, and a later run finds it rather than creating another/);
+    expect(g.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual(['/api/folders']);
+    g.faults.clear();
+    expect((await run(['publish', '--folder-title', 'Kinesis'])).stdout).toMatch(/^created/);
+    expect(g.state.orgs.get(1)!.folders.size).toBe(1);
+  });
+
+  it('when Grafana shows it was not created: created once more, exactly one folder', async () => {
+    const { g, run } = await setup();
+    g.faults.push({ match: { method: 'POST', path: '/api/folders' }, kind: 'status', status: 502 });
+    expect((await run(['publish', '--folder-title', 'Team/Kinesis'])).stdout).toMatch(/^created/);
+    expect([...g.state.orgs.get(1)!.folders.values()].map((f) => f.title).sort()).toEqual(['Kinesis', 'Team']);
+  });
+});
+
+describe('the closing line of a fleet', () => {
+  it('counts unknown outcomes when there are any', () => {
+    const r = (status: Status) => ({ uid: status, title: status, status, changes: [] });
+    expect(summarize([r('created'), r('unchanged'), r('unknown'), r('failed'), r('unknown')])).toBe('1 created, 0 updated, 1 unchanged, 1 failed, 2 unknown');
+    expect(summarize([r('created'), r('updated')])).toBe('1 created, 1 updated, 0 unchanged, 0 failed');
   });
 });

@@ -80,10 +80,10 @@ describe('running the same publish twice makes no write the second time', () => 
 });
 
 describe('what Grafana changes on save does not make every later publish a write', () => {
-  it('a --file title with spaces around it (Grafana stores it trimmed)', async () => {
+  it.each([['  Spaced  '], ['Spaced\u0085'], ['\u00a0Spaced\u3000']])('a --file title with space around it (Grafana stores it trimmed): %j', async (title) => {
     const { path: dir, cleanup } = await tempDir();
     try {
-      await writeFile(join(dir, 'd.json'), JSON.stringify({ uid: 'spaced', title: '  Spaced  ', panels: [], schemaVersion: 42 }));
+      await writeFile(join(dir, 'd.json'), JSON.stringify({ uid: 'spaced', title, panels: [], schemaVersion: 42 }));
       for (const [server, start] of servers) {
         const { g, run } = await start();
         expect((await run(['publish', '--file', join(dir, 'd.json')])).stdout, server).toMatch(/^created/);

@@ -220,6 +220,9 @@ function canonical(v: unknown): string {
 
 const clone = <T extends Json>(v: T): T => structuredClone(v);
 
+/** Go's strings.TrimSpace: unicode.IsSpace at either end. */
+const GO_EDGE_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
 // pkg/util/shortid_generator.go: IsValidShortUID / IsShortUIDTooLong.
 const UID_PATTERN = /^[a-zA-Z0-9\-_]*$/;
 const UID_MAX = 40;
@@ -566,7 +569,8 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     let id = hasId ? Math.trunc(data.id as number) : 0;
     let uid = hasUid ? (data.uid as string).trim() : '';
     let version = (hasId || hasUid) && typeof data.version === 'number' ? data.version : 0;
-    const title = typeof data.title === 'string' ? data.title.trim() : '';
+    // BuildSaveDashboardCommand: strings.TrimSpace (unicode.IsSpace, which has U+0085 but not U+FEFF).
+    const title = typeof data.title === 'string' ? data.title.replace(GO_EDGE_SPACE, '') : '';
     data.title = title;
 
     if (title === '') return reply(400, { status: 'empty-name', message: 'Dashboard title cannot be empty' });
