@@ -109,8 +109,9 @@ export function buildPanel(spec: PanelSpec, profile: Profile): stat.PanelBuilder
     return transformations.length ? panel.transformations(transformations) : panel;
   }
 
+  const repeat = profile.ratioRepeat !== undefined && signals.some((s) => s.ratio) ? profile.ratioRepeat : undefined;
   const panel = new timeseries.PanelBuilder()
-    .title(spec.title)
+    .title(repeat ? `${spec.title}: $${repeat}` : spec.title)
     .description(description)
     .datasource(ds)
     .targets(targets)
@@ -125,6 +126,8 @@ export function buildPanel(spec: PanelSpec, profile: Profile): stat.PanelBuilder
         .calcs(timeseriesLegendCalcs),
     )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+  // Copies of the panel go down, one per value: the row keeps its columns.
+  if (repeat) panel.repeat(repeat).repeatDirection('v');
   if (spec.threshold !== undefined) {
     panel.thresholds(limitThresholds(spec.threshold)).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
   }

@@ -234,6 +234,14 @@ export function cloudwatchProfile(settings: ProfileSettings = DEFAULT_PROFILE_SE
     datasource: { type: 'cloudwatch', name: 'CloudWatch' },
     // Dimensions are CloudWatch's labels; the region is a query parameter, not a dimension.
     labels: { stream: 'StreamName', shard: 'ShardId', consumer: 'ConsumerName' },
+    // The math expression joins numerator and denominator on the StreamName label Grafana's backend puts on
+    // each series. With its older label parsing (feature toggle cloudWatchNewLabelParsing off), that label
+    // comes from matching the selected values against the series' label by substring (pkg/tsdb/cloudwatch,
+    // response parsing: `strings.Contains(label, value)`), so with "orders" and "a-orders" both selected the
+    // "a-orders" series can be labelled "orders" and paired with the wrong stream. A query of exactly one
+    // stream is labelled with that value as given, and a math expression over one series on each side pairs
+    // them whatever their labels: so ratio panels are repeated per stream.
+    ratioRepeat: 'stream',
     variables,
     target(spec, refId) {
       const all = targets(spec, refId);

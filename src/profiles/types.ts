@@ -92,6 +92,11 @@ export interface Profile {
   /** Every series name the profile reads for a catalog metric and statistic (validation, test data). */
   seriesNames(metric: string, statistic: Statistic): string[];
   /**
+   * A panel dividing one metric by another is repeated per value of this variable when the profile cannot
+   * pair the two sides' series stream by stream (each copy's queries then read one stream).
+   */
+  ratioRepeat?: string;
+  /**
    * PromQL profiles only: the expression `target` puts in the query, for alert rules built from the same
    * specs as the panels. Throws ProfileError when the profile cannot express the spec.
    */

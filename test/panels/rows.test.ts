@@ -115,7 +115,8 @@ describe.each(profileNames())('all rows on, profile %s', (profile) => {
     ['Max Millis Behind Latest', 'ms', undefined],
     ['Iterator Age vs Retention', 'ms', undefined],
   ])('shows %s in %s (axis max %s)', (title, unit, max) => {
-    const f = panels.find((p) => p.title === title)!.fieldConfig!.defaults;
+    // The cloudwatch profile repeats ratio panels per stream, titled "<title>: $stream".
+    const f = panels.find((p) => p.title.replace(/: \$stream$/, '') === title)!.fieldConfig!.defaults;
     expect(f.unit).toBe(unit);
     expect(f.max).toBe(max);
   });

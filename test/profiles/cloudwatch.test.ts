@@ -24,6 +24,7 @@ type Query = {
 type Panel = {
   type: string;
   title: string;
+  repeat?: string;
   targets?: Query[];
   transformations?: { id: string; options: Record<string, unknown> }[];
   options?: { reduceOptions?: { calcs: string[] } };
@@ -171,12 +172,46 @@ describe('the cloudwatch profile, panel by panel', () => {
   });
 
   it('divides record outcomes by all records sent with a server-side expression, stream by stream', () => {
-    const p = byTitle(all, 'Throttled Records');
+    const p = byTitle(all, 'Throttled Records: $stream');
+    expect(p).toMatchObject({ repeat: 'stream', repeatDirection: 'v' });
     expect(p.targets).toEqual([
       expect.objectContaining({ refId: 'A', type: 'math', expression: '$A_m0 / $A_m1', datasource: { type: '__expr__', uid: '__expr__' } }),
       expect.objectContaining({ refId: 'A_m0', hide: true, metricName: 'PutRecords.ThrottledRecords', statistic: 'Sum' }),
       expect.objectContaining({ refId: 'A_m1', hide: true, metricName: 'PutRecords.TotalRecords', statistic: 'Sum' }),
     ]);
+  });
+
+  // Grafana's older CloudWatch label parsing (cloudWatchNewLabelParsing off) labels a series of a multi-value
+  // dimension by substring: for each selected value, `value == label` sets it, else `strings.Contains(label, value)`
+  // sets the value (pkg/tsdb/cloudwatch response parsing). A single value is taken as given.
+  const oldParserLabel = (values: string[], label: string): string | undefined => {
+    if (values.length === 1 && values[0] !== '*') return values[0];
+    let tag: string | undefined;
+    for (const v of values) {
+      if (v === label || v === '*') tag = label;
+      else if (label.includes(v)) tag = v;
+    }
+    return tag;
+  };
+
+  it('pairs ratio series stream by stream even with the older label parsing: one stream per panel copy', () => {
+    // Why: with two streams whose names contain each other, a shared query mislabels one series ...
+    expect(oldParserLabel(['a-orders', 'orders'], 'a-orders')).toBe('orders');
+    // ... a query of one stream (a repeated panel's copy) does not.
+    expect(oldParserLabel(['a-orders'], 'a-orders')).toBe('a-orders');
+    let joined = 0;
+    for (const d of Object.values(dashboards)) {
+      for (const p of panelsOf(d)) {
+        const joins = (p.targets ?? []).filter((t) => t.type === 'math' && /\$\w+ \/ \$\w+/.test(t.expression ?? ''));
+        if (!joins.length) continue;
+        joined++;
+        // Every server-side join of two queries is in a panel repeated per stream, and reads the stream variable
+        // as one value: Grafana gives each copy exactly one.
+        expect(p, p.title).toMatchObject({ repeat: 'stream', title: expect.stringMatching(/: \$stream$/) });
+        for (const q of (p.targets ?? []).filter((t) => t.datasource.type === 'cloudwatch')) expect(q.dimensions).toEqual({ StreamName: '$stream' });
+      }
+    }
+    expect(joined).toBe(6); // the record-outcomes row, in both all-rows dashboards
   });
 
   it('turns sums into per-second rates at the configured period, and keeps the hottest shards', () => {
