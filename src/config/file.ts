@@ -1,6 +1,7 @@
 import '../zod-config.ts';
 import * as z from 'zod/mini';
 import { DashboardOptions, FolderPath, ProfileName, Title, Uid } from './schema.ts';
+import { OWNER_PATTERN } from '../publish/ownership.ts';
 import { Target, TargetName } from './targets.ts';
 
 /**
@@ -34,6 +35,12 @@ export const ConfigFile = z
     stdout: z.optional(z.boolean()),
     /** As `generate --format`. */
     format: z.optional(z.enum(['json', 'import'])),
+    /**
+     * Who publishes: every dashboard this configuration publishes carries it (a tag, and a label on the
+     * Kubernetes-style API), and `publish --prune` deletes only dashboards carrying it. Default: the
+     * config file's name; `--prune` needs it written here.
+     */
+    owner: z.optional(z.string().check(z.regex(OWNER_PATTERN, 'an owner id is 1 to 40 lower-case letters, digits, ".", "-" or "_", starting and ending with a letter or digit (e.g. the repository\'s name)'))),
     /** As `--schema` of generate, publish and diff: v1 (classic JSON) or v2 (dashboard.grafana.app/v2beta1). */
     schema: z.optional(z.enum(['v1', 'v2'])),
     /** As `generate --provisioning DIR --folder-title … --folder-uid … --provisioning-path …`. */

@@ -1,4 +1,5 @@
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, serverMessage, type Connection } from './http.ts';
+import { OWNER_LABEL, OWNER_TAG_PREFIX } from '../publish/ownership.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 const GROUP = 'dashboard.grafana.app';
@@ -8,6 +9,7 @@ const CLASSIC_VERSIONS = ['v1', 'v1beta1'];
 interface K8sObject {
   metadata: {
     name: string;
+    uid?: string;
     resourceVersion?: string;
     generation?: number;
     annotations?: Record<string, string>;
@@ -90,10 +92,19 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
           ...(req.folderUid ? { 'grafana.app/folder': req.folderUid } : {}),
           'grafana.app/message': req.message,
         },
-        ...(req.live && liveLabels.get(req.live) ? { labels: liveLabels.get(req.live)! } : {}),
+        ...labelsFor(req),
       },
       spec,
     } as K8sObject;
+  }
+
+  /** The live object's labels, with the owner label following the dashboard's owner tag (src/publish/ownership.ts). */
+  function labelsFor(req: SaveRequest): { labels?: Record<string, string> } {
+    const { [OWNER_LABEL]: _old, ...labels } = (req.live && liveLabels.get(req.live)) || {};
+    const tags = Array.isArray(req.dashboard.tags) ? req.dashboard.tags : [];
+    const owner = tags.find((t): t is string => typeof t === 'string' && t.startsWith(OWNER_TAG_PREFIX))?.slice(OWNER_TAG_PREFIX.length);
+    if (owner) labels[OWNER_LABEL] = owner;
+    return Object.keys(labels).length ? { labels } : {};
   }
 
   async function write(method: 'POST' | 'PUT', path: string, obj: K8sObject): Promise<Saved> {
@@ -158,10 +169,46 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
         live.managedElsewhere = `it is stored as ${conversion.storedVersion ?? 'another version'} and Grafana could not read it as ${version} (${conversion.error ?? 'conversion failed'}); publish it with the schema it is stored in`;
       }
       liveAnnotations.set(live, annotations);
-      if (obj.metadata.labels) liveLabels.set(live, obj.metadata.labels);
+      if (obj.metadata.labels) {
+        liveLabels.set(live, obj.metadata.labels);
+        live.labels = obj.metadata.labels;
+      }
+      if (obj.metadata.uid) live.objectUid = obj.metadata.uid;
       return live;
     },
     create: (req) => write('POST', collection, toObject(req)),
+
+    // The list by label selector, page by page (limit/continue), as the API server lists
+    // (k8s.io/apiserver: metav1.ListOptions labelSelector, limit, continue).
+    async listOwned(owner) {
+      const uids: string[] = [];
+      let next: string | undefined;
+      do {
+        const res = await request(conn, 'GET', collection, { query: { labelSelector: `${OWNER_LABEL}=${owner}`, limit: '500', ...(next ? { continue: next } : {}) } });
+        const body = res.body as { items?: unknown; metadata?: { continue?: unknown } };
+        if (!isObject(body) || !Array.isArray(body.items)) throw new NotGrafanaError(`GET ${collection}: ${describeForeign(res.status, JSON.stringify(body) ?? '')}: not a DashboardList; is the URL Grafana's?`);
+        for (const item of body.items) if (isObject(item) && isObject(item.metadata) && typeof item.metadata.name === 'string') uids.push(item.metadata.name);
+        next = isObject(body.metadata) && typeof body.metadata.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+      } while (next);
+      return uids;
+    },
+
+    // A delete conditional on the object as read: DeleteOptions.preconditions (uid, resourceVersion) are
+    // checked by the storage before it deletes (Grafana's pkg/storage/unified/apistore/store.go, Delete:
+    // preconditions.Check; k8s.io/apiserver/pkg/storage Preconditions) and a mismatch is a 409 Conflict.
+    // A managed object (provisioned, repository) is refused there too (checkManagerPropertiesOnDelete).
+    async delete(live) {
+      const uid = String(live.dashboard.uid);
+      const preconditions = { ...(live.objectUid ? { uid: live.objectUid } : {}), ...(live.revision !== '' ? { resourceVersion: String(live.revision) } : {}) };
+      try {
+        await request(conn, 'DELETE', `${collection}/${encodeURIComponent(uid)}`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions } });
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 409) {
+          throw new SaveRefused(`changed by someone else since it was read (HTTP 409: ${serverMessage(err.body)}): re-run to see it as it is now`);
+        }
+        throw err;
+      }
+    },
     // Without --force the current resourceVersion makes the update conditional (409 on a concurrent change).
     update: (req) => write('PUT', `${collection}/${encodeURIComponent(String(req.dashboard.uid))}`, toObject(req, req.overwrite ? undefined : String(req.revision))),
   };

@@ -1,4 +1,6 @@
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, serverMessage, type Connection } from './http.ts';
+import { ownerTag } from '../publish/ownership.ts';
+import { MANAGED_TAG } from '../synth.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 interface GetResponse {
@@ -78,5 +80,36 @@ export function legacyStore(conn: Connection): DashboardStore {
     // On create no version is sent: Grafana then refuses (412/409) if the uid appeared meanwhile.
     create: (req) => save({ ...req, overwrite: false }),
     update: (req) => save(req, req.overwrite ? undefined : (req.revision as number)),
+
+    // GET /api/search with several tags matches dashboards carrying all of them (pkg/api/search.go,
+    // pkg/services/search): the managed tag and this owner's. Pages of at most 5000 (its maximum).
+    async listOwned(owner) {
+      const uids: string[] = [];
+      const tags = [MANAGED_TAG, ownerTag(owner)].map((t) => `tag=${encodeURIComponent(t)}`).join('&');
+      for (let page = 1; ; page++) {
+        const path = `/api/search?type=dash-db&${tags}&limit=${SEARCH_PAGE}&page=${page}`;
+        const res = await request(conn, 'GET', path);
+        if (!Array.isArray(res.body)) throw new NotGrafanaError(`GET ${path}: ${describeForeign(res.status, JSON.stringify(res.body) ?? '')}: not a search result; is the URL Grafana's?`);
+        for (const hit of res.body) if (isObject(hit) && typeof hit.uid === 'string') uids.push(hit.uid);
+        if (res.body.length < SEARCH_PAGE) return uids;
+      }
+    },
+
+    // DELETE /api/dashboards/uid/:uid (pkg/api/dashboard.go, DeleteDashboardByUID) takes no version:
+    // the read just before is the only check. A provisioned dashboard is refused by Grafana (400).
+    async delete(live) {
+      const uid = String(live.dashboard.uid);
+      const path = `/api/dashboards/uid/${encodeURIComponent(uid)}`;
+      try {
+        await request(conn, 'DELETE', path);
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 400 && /provisioned/i.test(serverMessage(err.body))) {
+          throw new SaveRefused('it is provisioned from files: Grafana does not let an API delete it');
+        }
+        throw err;
+      }
+    },
   };
 }
+
+const SEARCH_PAGE = 5000;

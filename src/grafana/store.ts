@@ -11,6 +11,9 @@ export interface LiveDashboard {
   /** Human-facing version number (legacy version, k8s generation). */
   version: number;
   url: string;
+  /** Kubernetes-style API: the object's labels and metadata.uid (what a conditional delete names). */
+  labels?: Record<string, string>;
+  objectUid?: string;
 }
 
 export interface SaveRequest {
@@ -49,4 +52,8 @@ export interface DashboardStore {
   read(uid: string): Promise<LiveDashboard | undefined>;
   create(req: SaveRequest): Promise<Saved>;
   update(req: SaveRequest): Promise<Saved>;
+  /** The uids of the dashboards carrying this owner's mark: every page of the answer. */
+  listOwned(owner: string): Promise<string[]>;
+  /** Deletes the dashboard as it was read: conditional on that read where the API allows it. */
+  delete(live: LiveDashboard): Promise<void>;
 }

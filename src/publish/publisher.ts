@@ -30,7 +30,7 @@ export interface PublishOptions {
  * `failed`: nothing of ours was written (or what was there is not ours); `unknown`: a write went out,
  * its answer was lost and the check that followed could not say whether it was applied.
  */
-export type Status = 'created' | 'updated' | 'unchanged' | 'failed' | 'unknown' | 'would create' | 'would update';
+export type Status = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed' | 'unknown' | 'would create' | 'would update' | 'would delete';
 
 export interface Result {
   uid: string;
@@ -146,8 +146,8 @@ export function summarize(results: Result[]): string {
   const count = (s: Status) => results.filter((r) => r.status === s).length;
   const dry = results.some((r) => r.status.startsWith('would'));
   const parts = dry
-    ? [`${count('would create')} to create`, `${count('would update')} to update`]
-    : [`${count('created')} created`, `${count('updated')} updated`];
+    ? [`${count('would create')} to create`, `${count('would update')} to update`, ...(count('would delete') ? [`${count('would delete')} to delete`] : [])]
+    : [`${count('created')} created`, `${count('updated')} updated`, ...(count('deleted') ? [`${count('deleted')} deleted`] : [])];
   const unknown = count('unknown');
   return [...parts, `${count('unchanged')} unchanged`, `${count('failed')} failed`, ...(unknown ? [`${unknown} unknown`] : [])].join(', ');
 }

@@ -54,7 +54,8 @@ describe('targets: several dashboards, several places', () => {
     expect(devFolders).toEqual(['Audit', 'Dev', 'Kinesis']);
     const kinesis = [...dev.state.orgs.get(1)!.folders.values()].find((f) => f.title === 'Kinesis')!;
     expect(dev.state.getDashboard('kinesis-orders')!.folderUid).toBe(kinesis.uid);
-    expect(dev.state.getDashboard('kinesis-orders')!.dashboard.tags).toEqual(['aws', 'kinesis', 'kinesis-dashboards', 'team-orders']);
+    // The entry's own tag, and the marks of the config's owner (by default the config file's name) added when publishing.
+    expect(dev.state.getDashboard('kinesis-orders')!.dashboard.tags).toEqual(['aws', 'kinesis', 'kinesis-dashboards', 'team-orders', 'kinesis-dashboards-owner:kd', expect.stringMatching(/^kinesis-dashboards-sha:[0-9a-f]{16}$/)]);
     expect(JSON.stringify(dev.state.getDashboard('kinesis-audit')!.dashboard)).toContain('aws_kinesis_incomingbytes_sum');
     // entries inherit the top level's profile unless they set their own
     expect(JSON.stringify(dev.state.getDashboard('kinesis-clicks')!.dashboard)).toContain('dimension_StreamName');

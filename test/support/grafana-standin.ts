@@ -1165,7 +1165,11 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
     if (verb === 'list') {
       const limit = Number.parseInt(ctx.query.get('limit') ?? '', 10) || 0;
       const start = Number.parseInt(ctx.query.get('continue') ?? '', 10) || 0;
-      const all = [...org.dashboards.values()].sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+      // labelSelector: equality requirements "k=v" joined by "," (k8s.io/apimachinery/pkg/labels; the only form used here).
+      const selector = (ctx.query.get('labelSelector') ?? '').split(',').filter(Boolean).map((r) => r.split('=') as [string, string]);
+      const all = [...org.dashboards.values()]
+        .filter((d) => selector.every(([k, v]) => d.labels[k] === v))
+        .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
       const items = limit > 0 ? all.slice(start, start + limit) : all.slice(start);
       const next = limit > 0 && start + limit < all.length ? String(start + limit) : undefined;
       return reply(200, {
@@ -1180,6 +1184,15 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
       const d = org.dashboards.get(name as string);
       if (!d) return k8sNotFound(name as string);
       if (verb === 'get') return reply(200, toK8s(d, apiVersion));
+      // DeleteOptions.preconditions (uid, resourceVersion) are checked against the stored object before it
+      // is deleted (pkg/storage/unified/apistore/store.go, Delete: preconditions.Check); a mismatch is
+      // k8s.io/apiserver's Precondition failed, a 409 Conflict.
+      const options = parseJson(ctx.rawBody);
+      const pre = options.ok && isObject(options.value) && isObject(options.value.preconditions) ? options.value.preconditions : {};
+      const conflict = (what: string, theirs: string, ours: string) =>
+        k8sFailure(409, 'Conflict', `Operation cannot be fulfilled on ${RESOURCE} "${d.uid}": Precondition failed: ${what} in precondition: ${theirs}, ${what} in object meta: ${ours}`, { name: d.uid, group: GROUP, kind: 'dashboards' });
+      if (typeof pre.uid === 'string' && pre.uid !== d.k8sUid) return conflict('UID', pre.uid, d.k8sUid);
+      if (typeof pre.resourceVersion === 'string' && pre.resourceVersion !== d.resourceVersion) return conflict('ResourceVersion', pre.resourceVersion, d.resourceVersion);
       // Mirrors the legacy refusal (ErrDashboardCannotDeleteProvisionedDashboard).
       if (d.provisioned) return k8sBadRequest('provisioned dashboard cannot be deleted');
       if (!dryRun) {

@@ -13,6 +13,7 @@ export interface RemoteFlags extends DashboardFlags, ConnectionFlags {
   api?: 'auto' | 'legacy' | 'k8s';
   json?: boolean;
   schema?: 'v1' | 'v2';
+  prune?: boolean;
   token?: string;
 }
 
@@ -41,6 +42,7 @@ export function remoteOptions<T>(y: Argv<T>) {
     .option('folder-uid', { type: 'string', describe: 'put the dashboard in this existing folder' })
     .option('folder-title', { type: 'string', describe: 'find or create this folder path, e.g. "Team/Kinesis"' })
     .option('json', { type: 'boolean', describe: 'print a machine-readable result' })
+    .option('prune', { type: 'boolean', describe: 'also delete the dashboards this config\'s owner published earlier and no longer lists (needs "owner" in the config)' })
     .option('schema', { choices: ['v1', 'v2'] as const, describe: 'v1 (default): classic dashboard JSON; v2: dashboard.grafana.app/v2beta1 through the Kubernetes-style API (Grafana 12)' })
     .conflicts('folder-uid', 'folder-title')
     .conflicts('file', ['profile', 'uid', 'title', 'config'])

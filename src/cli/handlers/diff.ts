@@ -17,13 +17,19 @@ export async function diff(ctx: Context, argv: DiffFlags): Promise<void> {
 
 async function run(ctx: Context, argv: DiffFlags) {
   refuseTokenFlag(argv);
-  const { items: making, connection, api, schema } = await plan(ctx, argv);
+  const { items: making, connection, api, schema, owner, listed } = await plan(ctx, argv);
   await withConnection(ctx, connection, async (conn, out) => {
     const { store, list: items } = await openWhileMaking(conn, api, making, schema);
     // A dry-run publish that ignores ownership: diff shows changes, publish decides about them.
     const results = await publishAll(conn, store, items, { dryRun: true, force: true, message: '' });
-    if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, results }, null, 2)}\n`);
+    // With --prune: what publish --prune would delete, and what it would keep and why (not a failure of diff).
+    const pruned = argv.prune && owner ? await (await import('../../publish/prune.ts')).pruneAll(conn, store, owner.id, listed, { dryRun: true, force: false }) : [];
+    if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, ...(owner ? { owner: owner.id } : {}), results: [...results, ...pruned] }, null, 2)}\n`);
     else {
+      for (const r of pruned) {
+        if (r.status === 'would delete') out.stdout(`${r.uid}: would be deleted (no longer listed)\n  - (dashboard ${JSON.stringify(r.title)})\n`);
+        else if (r.status === 'failed') out.stdout(`${r.uid}: no longer listed, but kept: ${r.error}\n`);
+      }
       for (const r of results) {
         if (r.status === 'failed') out.stdout(`failed ${r.uid}: ${r.error}\n`);
         else if (!r.changes.length) out.stdout(`${r.uid}: no changes\n`);
@@ -31,7 +37,7 @@ async function run(ctx: Context, argv: DiffFlags) {
       }
     }
     const failed = results.some((r) => r.status === 'failed');
-    const different = results.some((r) => r.changes.length > 0);
+    const different = results.some((r) => r.changes.length > 0) || pruned.some((r) => r.status === 'would delete');
     if (failed) ctx.exitCode = argv.exitCode ? 2 : 1;
     else if (argv.exitCode && different) ctx.exitCode = 1;
   });

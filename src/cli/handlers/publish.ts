@@ -25,12 +25,17 @@ export function progress(out: Context, json?: boolean) {
 /** `publish`: what runs once the command line is parsed (src/cli/commands/publish.ts). */
 export async function publish(ctx: Context, argv: PublishFlags): Promise<void> {
   refuseTokenFlag(argv);
-  const { items: making, connection, api, schema } = await plan(ctx, argv);
+  const { items: making, connection, api, schema, owner, listed } = await plan(ctx, argv);
   await withConnection(ctx, connection, async (conn, out) => {
     const { store, list: items } = await openWhileMaking(conn, api, making, schema);
     const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
     const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, onResult: progress(out, argv.json) });
-    if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, results }, null, 2)}\n`);
+    // Deletions after the writes: a dashboard renamed in the config (a new uid) exists before its old one goes.
+    if (argv.prune && owner) {
+      const { pruneAll } = await import('../../publish/prune.ts');
+      results.push(...(await pruneAll(conn, store, owner.id, listed, { dryRun: !!argv.dryRun, force: !!argv.force })));
+    }
+    if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, ...(owner ? { owner: owner.id } : {}), results }, null, 2)}\n`);
     else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
     if (results.some((r) => r.status === 'failed' || r.status === 'unknown')) ctx.exitCode = 1;
   });

@@ -31,6 +31,10 @@ export interface Plan {
   api: 'auto' | 'legacy' | 'k8s';
   /** Which dashboard schema is written and compared: classic JSON (v1) or dashboard.grafana.app/v2beta1. */
   schema: 'v1' | 'v2';
+  /** Who publishes (config.owner, else the config file's name); its marks go on every dashboard. None without a config. */
+  owner?: { id: string; declared: boolean };
+  /** The uids this config lists for where it publishes: what --prune keeps. */
+  listed: ReadonlySet<string>;
 }
 
 function folderTarget(title?: string, uid?: string): Publication['folder'] {
@@ -58,10 +62,20 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     }
     const dashboard = prepareForPublish(v2 ? v2Stored(doc, flags.file) : doc, `--file ${flags.file}`);
     const known = { uid: String(dashboard.uid), title: String(dashboard.title), dashboard };
-    return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto', schema: v2 ? 'v2' : 'v1' };
+    if (flags.prune) throw new UsageError('--prune: needs a config file (its owner and the dashboards it lists); drop --prune or use --config');
+    return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto', schema: v2 ? 'v2' : 'v1', listed: new Set([known.uid]) };
   }
   const { dashboards, file } = await loadPlan(ctx, flags);
   const schema = flags.schema ?? file.schema ?? 'v1';
+  const ownership = flags.config ? await import('../../publish/ownership.ts') : undefined;
+  const ownerId = file.owner ?? (flags.config ? ownership?.defaultOwner(flags.config) : undefined);
+  const owner = ownerId ? { id: ownerId, declared: file.owner !== undefined } : undefined;
+  if (flags.prune && !flags.config) throw new UsageError('--prune: needs a config file (its owner and the dashboards it lists); drop --prune or use --config');
+  if (flags.prune && !owner?.declared) {
+    throw new UsageError(
+      `--prune: config.owner is not set; the default${ownerId ? ` ("${ownerId}", from the file's name)` : ''} could be another repository's too: write "owner": "<a name only this config uses>" in ${flags.config} (publish once without --prune to mark the dashboards with it)`,
+    );
+  }
   // The v2 form is the classic dashboard converted (src/dashboard-v2.ts); loaded only when asked for.
   const v2 = schema === 'v2' ? await import('../../dashboard-v2.ts') : undefined;
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
@@ -78,6 +92,8 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
         if (made) return made;
         const dashboard = synthOptions(d.options);
         made = canonical(v2 ? { ...v2.toV2Resource(dashboard).spec, uid: d.options.uid } : dashboard) as Record<string, unknown>;
+        // The owner's marks go on what is published, never on what `generate` writes.
+        if (owner && ownership) made = ownership.markOwned(made, owner.id);
         return made;
       },
       ...(folder ? { folder } : {}),
@@ -90,7 +106,8 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     if (named.length && !flags.url && !flags.logzioRegion && !flags.logzioApiUrl) {
       throw new UsageError(`--target: the config defines targets (${named.join(', ')}); name one with --target, or give --url`);
     }
-    return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto', schema };
+    const listed = new Set(dashboards.map((d) => d.options.uid));
+    return { items: () => dashboards.map((d) => make(d, flagFolder ?? folderTarget(d.folder))), connection: flags, api: flags.api ?? 'auto', schema, ...(owner ? { owner } : {}), listed };
   }
   // Own keys only: "--target constructor" names no target, whatever objects inherit.
   const target = Object.hasOwn(targets, flags.target) ? targets[flags.target] : undefined;
@@ -113,7 +130,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     ...(flags.namespace === undefined && target.namespace !== undefined ? { namespace: target.namespace } : {}),
   };
   const items = () => chosen.map((d) => make(d, flagFolder ?? folderTarget(d.folder ?? target.folder, d.folder ? undefined : target.folderUid)));
-  return { items, connection, api: flags.api ?? target.api ?? 'auto', schema };
+  return { items, connection, api: flags.api ?? target.api ?? 'auto', schema, ...(owner ? { owner } : {}), listed: new Set(chosen.map((d) => d.options.uid)) };
 }
 
 /**
