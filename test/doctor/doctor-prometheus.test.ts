@@ -178,15 +178,33 @@ for (const profileName of prometheusProfileNames()) {
       expect(all.every((i) => i.reason!.message.includes("the config's streams filter"))).toBe(true);
     });
 
+    it('a fleet: every dashboard of the config checked on its own; a filter that misses empties only its dashboard', async () => {
+      const first = data.streams[0]!.name;
+      const fleet = { profile: profileName, dashboards: [{ uid: 'kd-one', title: 'One', streams: [first] }, { uid: 'kd-none', title: 'None', streams: ['no-such-stream'] }] };
+      const { code, report } = await doctorJson(['--prometheus-url', complete.url, '--config', await withConfig('fleet.json', fleet)]);
+      expect(code).toBe(1);
+      expect(report.dashboards.map((d) => d.uid)).toEqual(['kd-one', 'kd-none']);
+      const [one, none] = report.dashboards;
+      expect([...one!.panels, ...one!.alerts].filter((i) => i.status !== 'ok').map(describeItem)).toEqual([]);
+      expect(none!.panels.length + none!.alerts.length).toBeGreaterThan(10);
+      expect([...none!.panels, ...none!.alerts].filter((i) => i.reason?.kind !== 'no-match').map(describeItem)).toEqual([]);
+      expect(report.filters.map((f) => [f.uid, f.matched])).toEqual([
+        ['kd-one', [data.streams[0]!.labelValue]],
+        ['kd-none', []],
+      ]);
+    });
+
     it('through the Grafana stand-in\'s data source proxy: the same answers', async () => {
       const env = { GRAFANA_URL: grafana.url, GRAFANA_TOKEN: 'test-token' };
       for (const [uid, server, name] of [
         ['prom', complete, 'complete'],
         ['broken', broken, 'broken'],
       ] as const) {
-        const cfg = await withConfig(`proxy-${name}.json`, config());
+        // The data source from the flag, or from the config's alerts.datasourceUid.
+        const viaConfig = name === 'complete';
+        const cfg = await withConfig(`proxy-${name}.json`, config(viaConfig ? { alerts: { datasourceUid: uid } } : {}));
         const direct = await doctorJson(['--prometheus-url', server.url, '--config', cfg]);
-        const proxied = await doctorJson(['--datasource-uid', uid, '--config', cfg], { env });
+        const proxied = await doctorJson([...(viaConfig ? [] : ['--datasource-uid', uid]), '--config', cfg], { env });
         expect(proxied.code).toBe(direct.code);
         const { source: _a, ...a } = direct.report as DoctorReport & { source: string };
         const { source: _b, ...b } = proxied.report as DoctorReport & { source: string };
