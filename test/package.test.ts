@@ -134,6 +134,15 @@ describe('the packed package, installed in a project of its own', () => {
     expect(panel!.targets!.map((t) => series.find((s) => t.expr?.includes(`${s}{`)))).toEqual([series[0]]);
   });
 
+  it('ships the library without the CLI: nothing its modules import, even for types, is a CLI module', () => {
+    // tsc emits every module the library's entry reaches (type-only imports included) into dist/lib.
+    const lib = join(project, 'node_modules', 'kinesis-dashboards', 'dist', 'lib');
+    const files = readdirSync(lib, { recursive: true, encoding: 'utf8' });
+    expect(files).toContain(join('src', 'index.js'));
+    expect(files).toContain(join('src', 'index.d.ts'));
+    expect(files.filter((f) => f.split(/[\\/]/).includes('cli'))).toEqual([]);
+  });
+
   it('has the CLI on the project\'s path, with shell completion', () => {
     const bin = join(project, 'node_modules', '.bin', 'kinesis-dashboards');
     const env = { ...process.env, SHELL: '/bin/bash' };
