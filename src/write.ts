@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.ts';
 
@@ -6,8 +6,8 @@ import { UsageError } from './errors.ts';
 // promise API's round trips through the thread pool cost more than the writes (a fleet of 1,000
 // dashboards spent most of its time waiting on them).
 //
-// A command's files are written as a set, in four steps: every destination is checked (nothing
-// touched); missing directories are created; every file is written to a temporary file beside its
+// A command's files are written as a set, in four steps: every destination is checked (nothing left
+// behind: a probe directory is made and removed where writability must be tried); missing directories are created; every file is written to a temporary file beside its
 // destination; then each is renamed into place. A problem before the renames leaves nothing behind
 // (what was created is removed); renames within a directory do not fail for want of space, and if one
 // fails anyway the error says which files were written and which were not.
@@ -43,8 +43,27 @@ function statOf(path: string, what: string) {
   }
 }
 
+/**
+ * Whether entries can be made in the existing directory `d`: by making one (a directory, removed at
+ * once). Permission bits cannot tell: root passes every access() check, yet nothing can be made below
+ * /proc or on a read-only mount. `probed` keeps the answers of one check (directory → why not, or '').
+ */
+function probe(d: string, what: string, probed: Map<string, string>): void {
+  let why = probed.get(d);
+  if (why === undefined) {
+    try {
+      rmdirSync(mkdtempSync(join(d, '.kinesis-dashboards-probe-')));
+      why = '';
+    } catch (err) {
+      why = `${codeOf(err)}: nothing can be created in ${d}`;
+    }
+    probed.set(d, why);
+  }
+  if (why) throw unusable(what, why);
+}
+
 /** The directories to create for `dir`, outermost first; throws when an existing part of the path cannot take them. */
-function missingDirs(dir: string, what: string): string[] {
+function missingDirs(dir: string, what: string, probed: Map<string, string>): string[] {
   const missing: string[] = [];
   for (let d = dir; ; d = dirname(d)) {
     const s = statOf(d, what);
@@ -54,11 +73,7 @@ function missingDirs(dir: string, what: string): string[] {
       continue;
     }
     if (!s.isDirectory()) throw unusable(what, `ENOTDIR: ${d} is not a directory`);
-    try {
-      accessSync(d, constants.W_OK | constants.X_OK);
-    } catch (err) {
-      throw unusable(what, `${codeOf(err)}: ${d}`);
-    }
+    probe(d, what, probed);
     return missing;
   }
 }
@@ -71,12 +86,15 @@ function missingDirs(dir: string, what: string): string[] {
 export function checkDestinations(files: readonly OutputFile[]): Map<string, string> {
   const create = new Map<string, string>(); // directory → the flag or field that wants it
   const seen = new Map<string, string>();
+  const probed = new Map<string, string>();
   for (const f of files) {
     const path = resolve(f.path);
     const other = seen.get(path);
     if (other !== undefined) throw new UsageError(`${f.what}: ${path} would be written twice (also by ${other}); choose different places`);
     seen.set(path, f.what);
-    for (const d of missingDirs(dirname(path), f.what)) if (!create.has(d)) create.set(d, f.what);
+    const parent = dirname(path);
+    // One walk per directory: a fleet's thousand files share one or two.
+    if (!probed.has(parent) && !create.has(parent)) for (const d of missingDirs(parent, f.what, probed)) if (!create.has(d)) create.set(d, f.what);
     const s = statOf(path, f.what);
     if (s && !s.isFile()) {
       throw new UsageError(`${f.what}: cannot write ${path}: ${s.isDirectory() ? 'a directory' : 'something that is not a file'} is in the way; remove it or choose another place`);

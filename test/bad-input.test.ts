@@ -377,6 +377,53 @@ const connection = (cmd: 'publish' | 'diff'): [string, Case][] => [
   [`${cmd}: a config with a newline in streams`, { args: [cmd, '--config', 'kd.json'], names: /config.streams: a pattern must be one line/, env: GOOD_ENV, files: cfg({ streams: 'a\nb' }) }],
 ];
 
+// -- doctor ---------------------------------------------------------------------------------------
+const P = ['doctor', '--prometheus-url', URL_];
+const doctor: [string, Case][] = [
+  ['no source', { args: ['doctor'], names: /where are the metrics\? pass --prometheus-url/ }],
+  ['--prometheus-url with a query', { args: ['doctor', '--prometheus-url', `${URL_}/?x=1`], names: /--prometheus-url: no query/ }],
+  ['--prometheus-url with a line break inside', { args: ['doctor', '--prometheus-url', `${URL_}/a\nb`], names: /--prometheus-url: a URL has no spaces, line breaks/ }],
+  ['--prometheus-url ending in /api/v1', { args: ['doctor', '--prometheus-url', `${URL_}/api/v1`], names: /--prometheus-url: give the base without \/api\/v1/ }],
+  ['--prometheus-url given twice', { args: [...P, '--prometheus-url', URL_], names: /--prometheus-url: given 2 times/ }],
+  ['--timeout beyond Node\'s timers', { args: [...P, '--timeout', '1e12'], names: /--timeout: at most 3600 seconds/ }],
+  ['--timeout without its number', { args: [...P, '--timeout'], names: /--timeout: has no value/ }],
+  ['--concurrency 1000000', { args: [...P, '--concurrency', '1000000'], names: /--concurrency: at most 100/ }],
+  ['--concurrency 0', { args: [...P, '--concurrency', '0'], names: /--concurrency: at least 1/ }],
+  ['--max-series 0', { args: [...P, '--max-series', '0'], names: /--max-series: a whole number above 0/ }],
+  ['--max-series huge', { args: [...P, '--max-series', '1e15'], names: /--max-series: at most 100000/ }],
+  ['--max-series fractional', { args: [...P, '--max-series', '2.5'], names: /--max-series:/ }],
+  ['--since not a duration', { args: [...P, '--since', 'an hour'], names: /--since: "an hour" is not a duration/ }],
+  ['--since of ten thousand years', { args: [...P, '--since', '3650000d'], names: /--since: "3650000d" is more than 366 days/ }],
+  ['--since 0s', { args: [...P, '--since', '0s'], names: /--since: "0s" is not a duration/ }],
+  ['--max-delay huge', { args: [...P, '--max-delay', '99999999999999999999h'], names: /--max-delay:/ }],
+  ['--until not a time', { args: [...P, '--until', 'yesterday'], names: /--until: "yesterday" is not a time/ }],
+  ['--until a huge number', { args: [...P, '--until', '99999999999999999999999'], names: /--until:/ }],
+  ['--token on the command line', { args: [...P, '--token', 'abc'], names: /--token would put the secret in shell history/ }],
+  ['--token-file a device', { args: [...P, '--token-file', '/dev/zero'], names: /--token-file \/dev\/zero: is a character device/ }],
+  ['--token-file of two lines', { args: [...P, '--token-file', 'tok'], names: /--token-file tok: a token is printable ASCII/, files: { tok: 'a\nb\n' } }],
+  ['PROMETHEUS_TOKEN with a line break inside', { args: P, names: /PROMETHEUS_TOKEN: a token is printable ASCII/, env: { PROMETHEUS_TOKEN: 'abc\ndef' } }],
+  ['PROMETHEUS_USER with a colon', { args: P, names: /PROMETHEUS_USER: a user name cannot contain ":"/, env: { PROMETHEUS_USER: 'a:b', PROMETHEUS_PASSWORD: 'pw-12345' } }],
+  ['PROMETHEUS_USER without a password', { args: P, names: /PROMETHEUS_PASSWORD is not set/, env: { PROMETHEUS_USER: 'me' } }],
+  ['--header with a line break', { args: [...P, '--header', 'X-Scope-OrgID: a\r\nb'], names: /--header X-Scope-OrgID: the value has a line break/ }],
+  ['--header Content-Length', { args: [...P, '--header', 'Content-Length: 1'], names: /--header Content-Length: set by the HTTP client itself/ }],
+  ['--ca-cert not PEM', { args: [...P, '--ca-cert', 'ca.pem'], names: /--ca-cert ca.pem: no "-----BEGIN CERTIFICATE-----"/, files: { 'ca.pem': 'x' } }],
+  ['--ca-cert a device', { args: [...P, '--ca-cert', '/dev/zero'], names: /--ca-cert \/dev\/zero: is a character device/ }],
+  ['--config holding null', { args: [...P, '--config', 'kd.json'], names: /--config kd.json: invalid\nconfig: a JSON object/, files: { 'kd.json': 'null' } }],
+  ['--config a device', { args: [...P, '--config', '/dev/zero'], names: /--config \/dev\/zero: is a character device/ }],
+  ['--config nested too deep', { args: [...P, '--config', 'kd.json'], names: /--config kd.json: nested more than 64 levels/, files: { 'kd.json': deep(100_000) } }],
+  ['--config with a newline in streams', { args: [...P, '--config', 'kd.json'], names: /config.streams: a pattern must be one line/, files: cfg({ streams: 'a\nb' }) }],
+  ['--write-config below /proc', { args: [...P, '--write-config', '/proc/kd-test/kd.json'], names: /--write-config( \/proc\/kd-test\/kd.json)?: cannot be used as an output directory/ }],
+  ['--write-config a directory', { args: [...P, '--write-config', 'd'], names: /--write-config( d)?: (is a directory|cannot write .*: a directory is in the way)/, files: { 'd/': { dir: true } } }],
+  ['--write-config a device', { args: [...P, '--write-config', '/dev/zero'], names: /--write-config( \/dev\/zero)?: (is a character device|cannot write)/ }],
+  ['--write-config holding null', { args: [...P, '--write-config', 'kd.json'], names: /--write-config kd.json: a config file is a JSON object/, files: { 'kd.json': 'null' } }],
+  ['--write-config not JSON', { args: [...P, '--write-config', 'kd.json'], names: /--write-config kd.json: not valid JSON/, files: { 'kd.json': '{' } }],
+  ['--datasource-uid bad', { args: ['doctor', '--url', URL_, '--datasource-uid', '../x'], names: /--datasource-uid:/, env: GOOD_ENV }],
+  ['--url with a fragment', { args: ['doctor', '--url', `${URL_}#x`, '--datasource-uid', 'prom'], names: /--url: no query/, env: GOOD_ENV }],
+  ['GRAFANA_ORG_ID in hex', { args: ['doctor', '--datasource-uid', 'prom'], names: /GRAFANA_ORG_ID: "0x2" is not a number/, env: { ...GOOD_ENV, GRAFANA_ORG_ID: '0x2' } }],
+  ['--logzio-region unknown', { args: ['doctor', '--logzio-region', 'mars'], names: /logzio-region.*Choices/s, env: { LOGZIO_API_TOKEN: TOKEN } }],
+  ['--profile cloudwatch', { args: [...P, '--profile', 'cloudwatch'], names: /--profile cloudwatch: the doctor reads Prometheus-compatible metrics/ }],
+];
+
 const catalog: [string, Case][] = [
   ['catalog with an unknown flag', { args: ['catalog', '--yaml'], names: /Unknown argument: yaml/ }],
   ['catalog with a value for --json', { args: ['catalog', '--json', 'x'], names: /Unknown argument: x/ }],
@@ -414,6 +461,7 @@ const all: [string, Case][] = [
   ...tag('alerts', alerts),
   ...connection('publish'),
   ...connection('diff'),
+  ...tag('doctor', doctor),
   ...tag('cli', [...catalog, ...publishOnly]),
 ];
 

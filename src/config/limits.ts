@@ -27,6 +27,10 @@ export const TimeoutSeconds = z.number(`seconds to wait for each request, above 
 /** Grafana's organisation ids are positive integers (int64 on the server; within JavaScript's exact range here). */
 export const OrgId = z.int('an organisation id is a positive whole number').check(z.positive('an organisation id is a positive whole number'));
 
+/** Most series a report lists (doctor --max-series). */
+export const MAX_SERIES = 100_000;
+export const MaxSeries = z.int(`a whole number from 1 to ${MAX_SERIES}`).check(z.minimum(1, 'a whole number above 0'), z.maximum(MAX_SERIES, `at most ${MAX_SERIES}`));
+
 export const RetryBaseMs = z.int('whole milliseconds').check(z.minimum(0, 'at least 0 ms'), z.maximum(MAX_RETRY_BASE_MS, `at most ${MAX_RETRY_BASE_MS} ms`));
 
 /** A number given as text (an environment variable): digits only, so "0x10", "1e3" or " 1" are not taken for numbers. */

@@ -41,7 +41,8 @@ export interface ConnectionFlags {
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
-function parseUrl(raw: string, what: string): URL {
+/** The base address given by `what` (a flag or variable), by the one address rule; trimmed of a trailing line break. */
+export function parseUrl(raw: string, what: string): URL {
   const value = raw.trim(); // a line break at the end, as $(cat file) or an editor leaves it
   const problem = baseUrlProblem(value);
   if (problem) throw new UsageError(`${what}: ${problem}`);
@@ -58,7 +59,7 @@ const CREDENTIAL_HEADER = /auth|token|key|secret|pass|cookie|session|credential|
 const MANAGED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
 
 /** A secret as it may be used: surrounding whitespace dropped (a trailing newline is common), nothing unprintable inside. */
-function secretValue(raw: string, what: string, token: boolean): string {
+export function secretValue(raw: string, what: string, token: boolean): string {
   const v = raw.trim();
   if (!v) throw new UsageError(`${what}: empty; put the secret in it`);
   // The message never shows the value: it is a secret.
@@ -67,11 +68,39 @@ function secretValue(raw: string, what: string, token: boolean): string {
   return v;
 }
 
-function readSecretFile(ctx: Context, path: string, flag: string): string {
+export function readSecretFile(ctx: Pick<Context, 'cwd'>, path: string, flag: string): string {
   const fix = 'pass a file holding the token';
   const text = utf8(readBounded(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.secret, fix), `${flag} ${path}`, fix);
   if (!text.trim()) throw new UsageError(`${flag} ${path}: the file is empty; put the token in it`);
   return secretValue(text, `${flag} ${path}`, true);
+}
+
+/**
+ * Adds `--header "Name: value"` flags to `headers`, each value listed in `secrets` when it may be one.
+ * Refused: not "Name: value", a value with a line break (it would end the header line), a header the
+ * HTTP client sets itself. Shared by every command that talks to a server.
+ */
+export function addHeaders(list: readonly string[], headers: Record<string, string>, secrets: string[]): void {
+  for (const h of list) {
+    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):[ \t]*(.*?)[ \t]*$/s.exec(h);
+    const name = JSON.stringify(h.split(':')[0]!.slice(0, 40));
+    if (!m) throw new UsageError(`--header: ${name} is not "Name: value" (a name of letters, digits and -, a colon, a value)`);
+    const [, key, value] = m as unknown as [string, string, string];
+    // The value is not shown: custom headers often carry credentials.
+    if (NOT_HEADER_VALUE.test(value)) throw new UsageError(`--header ${key}: the value has a line break or control character; an HTTP header value is one line of text`);
+    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new UsageError(`--header ${key}: set by the HTTP client itself; drop this header`);
+    headers[key] = value;
+    // Custom headers often carry credentials: never print their values (those named like one, whatever their length).
+    if (value && (CREDENTIAL_HEADER.test(key) || value.length >= 4)) secrets.push(value);
+  }
+}
+
+/** The CA bundle of --ca-cert: bounded in size, and a PEM file (a wrong file is said here, not as a TLS error later). */
+export function readCaCert(cwd: string, path: string): Buffer {
+  const what = `--ca-cert ${path}`;
+  const ca = readBounded(cwd, path, what, MAX_BYTES.pem, 'pass a PEM file of CA certificates');
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${what}: no "-----BEGIN CERTIFICATE-----" in it; pass a PEM file of CA certificates`);
+  return ca;
 }
 
 /**
@@ -162,25 +191,8 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     if (orgId !== undefined) headers['X-Grafana-Org-Id'] = String(orgId);
   }
 
-  for (const h of flags.header ?? []) {
-    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+):[ \t]*(.*?)[ \t]*$/s.exec(h);
-    const name = JSON.stringify(h.split(':')[0]!.slice(0, 40));
-    if (!m) throw new UsageError(`--header: ${name} is not "Name: value" (a name of letters, digits and -, a colon, a value)`);
-    const [, key, value] = m as unknown as [string, string, string];
-    // The value is not shown: custom headers often carry credentials.
-    if (NOT_HEADER_VALUE.test(value)) throw new UsageError(`--header ${key}: the value has a line break or control character; an HTTP header value is one line of text`);
-    if (MANAGED_HEADERS.has(key.toLowerCase())) throw new UsageError(`--header ${key}: set by the HTTP client itself; drop this header`);
-    headers[key] = value;
-    // Custom headers often carry credentials: never print their values (those named like one, whatever their length).
-    if (value && (CREDENTIAL_HEADER.test(key) || value.length >= 4)) secrets.push(value);
-  }
-
-  let ca: Buffer | undefined;
-  if (flags.caCert) {
-    const what = `--ca-cert ${flags.caCert}`;
-    ca = readBounded(ctx.cwd, flags.caCert, what, MAX_BYTES.pem, 'pass a PEM file of CA certificates');
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${what}: no "-----BEGIN CERTIFICATE-----" in it; pass a PEM file of CA certificates`);
-  }
+  addHeaders(flags.header ?? [], headers, secrets);
+  const ca = flags.caCert ? readCaCert(ctx.cwd, flags.caCert) : undefined;
   const timeout = flags.timeout === undefined ? 30 : checked(flags.timeout, '--timeout', TimeoutSeconds);
   const concurrency = flags.concurrency === undefined ? (flavor === 'logzio' ? 10 : 8) : checked(flags.concurrency, flags.concurrencyFrom ?? '--concurrency', Concurrency);
 

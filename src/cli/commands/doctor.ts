@@ -70,17 +70,21 @@ export function doctorCommand(ctx: Context): CommandModule<object, DoctorFlags> 
   };
 }
 
+/** The longest window or delay a duration flag takes: a year of data is more than any metrics store keeps at this resolution. */
+const MAX_DURATION_SECONDS = 366 * 86400;
+
 /** "90s", "30m", "1h", "1d" → seconds. */
 function parseDuration(text: string, flag: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'] : NaN;
   if (!(n > 0)) throw new UsageError(`${flag}: "${text}" is not a duration; write it like 30m, 1h or 1d`);
+  if (n > MAX_DURATION_SECONDS) throw new UsageError(`${flag}: "${text}" is more than 366 days; give a shorter duration`);
   return n;
 }
 
 function parseTime(text: string): number {
-  const t = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Date.parse(text) / 1000;
-  if (!Number.isFinite(t)) throw new UsageError(`--until: "${text}" is not a time; give an RFC 3339 time (2024-03-01T04:00:00Z) or unix seconds`);
+  const t = /^\d{1,12}(\.\d+)?$/.test(text.trim()) ? Number(text) : Date.parse(text) / 1000;
+  if (!Number.isFinite(t) || t < 0) throw new UsageError(`--until: "${text}" is not a time; give an RFC 3339 time (2024-03-01T04:00:00Z) or unix seconds`);
   return Math.floor(t);
 }
 
@@ -99,9 +103,8 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
   const sinceSeconds = parseDuration(flags.since ?? '1h', '--since');
   const maxDelaySeconds = parseDuration(flags.maxDelay ?? '15m', '--max-delay');
   const until = flags.until !== undefined ? parseTime(flags.until) : Math.floor(Date.now() / 1000);
-  const maxSeries = flags.maxSeries ?? 500;
-  if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new UsageError('--max-series: a whole number above 0');
-  const { checked, Concurrency, TimeoutSeconds } = await import('../../config/limits.ts');
+  const { checked, Concurrency, MaxSeries, TimeoutSeconds } = await import('../../config/limits.ts');
+  const maxSeries = flags.maxSeries === undefined ? 500 : checked(flags.maxSeries, '--max-series', MaxSeries);
   const timeout = flags.timeout === undefined ? 30 : checked(flags.timeout, '--timeout', TimeoutSeconds);
   const concurrency = flags.concurrency === undefined ? 4 : checked(flags.concurrency, '--concurrency', Concurrency);
 
@@ -141,6 +144,7 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
     if (!flags.url && !ctx.env.GRAFANA_URL) {
       throw new UsageError('where are the metrics? pass --prometheus-url URL, or GRAFANA_URL (or --url) with --datasource-uid UID, or --logzio-region R');
     }
+    if (flags.datasourceUid !== undefined) checked(flags.datasourceUid, '--datasource-uid', (await import('../../config/schema.ts')).AlertOptions.shape.datasourceUid);
     const uid = flags.datasourceUid ?? dashboards.find((d) => d.options.alerts?.datasourceUid)?.options.alerts?.datasourceUid;
     if (!uid) throw new UsageError('--datasource-uid: name the Prometheus data source to read through Grafana (its uid, from Connections → Data sources), or set alerts.datasourceUid in the config');
     conn = await resolveConnection(ctx, { ...(flags.url ? { url: flags.url } : {}), ...(flags.orgId !== undefined ? { orgId: flags.orgId } : {}), ...connFlags(flags, timeout, concurrency) });
