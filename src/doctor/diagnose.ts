@@ -1,5 +1,5 @@
 import type { PromApi } from './api.ts';
-import { selectorsOf, selectorText, type Matcher, type Selector } from './selectors.ts';
+import { areAlternatives, selectorsOf, selectorText, type Matcher, type Selector } from './selectors.ts';
 
 /** Why a query shows nothing (or not enough), the first reason found, in the order a user fixes them. */
 export type ReasonKind = 'metric-absent' | 'label-absent' | 'no-match' | 'stale' | 'no-combination';
@@ -177,7 +177,7 @@ export class Diagnoser {
     const selectors = selectorsOf(expr);
     for (const sel of selectors) {
       const reason = await this.selectorReason(sel);
-      if (reason) return reason;
+      if (reason && !(await this.alternativeReads(sel, selectors))) return reason;
     }
     // Series without the stream label cannot join a per-stream side (capacity), nor be told apart.
     for (const label of required) {
@@ -214,9 +214,19 @@ export class Diagnoser {
     }
     for (const sel of selectors) {
       const text = selectorText(sel);
-      if (!(await this.seriesIn(text, this.ctx.maxDelaySeconds))) return this.stale(text, await this.newest(text, this.ctx.staleLookbackSeconds));
+      if (!(await this.seriesIn(text, this.ctx.maxDelaySeconds)) && !(await this.alternativeReads(sel, selectors))) {
+        return this.stale(text, await this.newest(text, this.ctx.staleLookbackSeconds));
+      }
     }
     return undefined;
+  }
+
+  /** Whether an alternative of the selector (areAlternatives) in the same query reads fresh data: then the selector need not. */
+  private async alternativeReads(sel: Selector, selectors: readonly Selector[]): Promise<boolean> {
+    for (const other of selectors) {
+      if (other !== sel && areAlternatives(sel, other) && (await this.seriesIn(selectorText(other), this.ctx.maxDelaySeconds))) return true;
+    }
+    return false;
   }
 }
 

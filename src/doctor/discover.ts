@@ -165,7 +165,7 @@ export async function discover(input: DiscoverInput): Promise<Discovery> {
       quirks.push({
         status: 'warning',
         message: `${bare} _max series (e.g. ${max}) carry no ${region} or ${account} label (Logz.io's metric-stream Lambda sets them on _sum, _count and _min only)`,
-        fix: 'panels and alerts on a Maximum cannot be narrowed by Region or Account for those series; see the README\'s Logz.io section',
+        fix: "panels and alerts on a Maximum take those series' region and account from the same stream's _count series; a stream name used in several regions or accounts shows the highest of them (the README's Logz.io section)",
       });
     }
   }

@@ -65,3 +65,13 @@ export function selectorText(sel: Selector, matchers: readonly Matcher[] = sel.m
 export function legendLabels(legendFormat: string | undefined): string[] {
   return [...(legendFormat ?? '').matchAll(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
 }
+
+/**
+ * Two selectors of one series name that differ in whether a label is present (`label=""` in one, `label!=""` in
+ * the other): alternatives, of which one data set may feed only one (metric streams' _max series with or
+ * without region, read by the two sides of an `or`).
+ */
+export function areAlternatives(a: Selector, b: Selector): boolean {
+  const presence = (m: Matcher) => m.value === '' && (m.op === '=' || m.op === '!=');
+  return a.name === b.name && a.matchers.some((m) => presence(m) && b.matchers.some((n) => presence(n) && n.label === m.label && n.op !== m.op));
+}

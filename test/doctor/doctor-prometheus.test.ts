@@ -301,6 +301,8 @@ describeWithPrometheus('doctor on a real Prometheus — profiles that do not mat
     const quirk = lz.report.discovery.quirks.find((q) => q.message.includes('_max'));
     expect(quirk?.status).toBe('warning');
     expect(quirk?.message).toMatch(/^\d+ _max series/);
+    // The queries on a Maximum take region and account from the _count series: the iterator-age rules read data.
+    expect(items(lz.report).filter((i) => /IteratorAge/.test(i.title)).map(describeItem)).toEqual(['alert KinesisIteratorAgeHigh: ok', 'alert KinesisIteratorAgeCritical: ok']);
     const cw = await doctorJson(['--prometheus-url', mixed.url, '--profile', 'cloudwatch-exporter']);
     expect(cw.report.discovery.quirks).toEqual([]);
   });
