@@ -38,7 +38,7 @@ function seriesWords(groupBy: QuerySpec['groupBy'], top: number | undefined): st
 }
 
 /** One panel's signals resolved against the catalog: statistic, unit and the query spec for the profile. */
-function resolve(spec: PanelSpec) {
+function resolve(spec: PanelSpec, profile: Profile) {
   const signals = spec.signals.map((s) => {
     const m = metric(s.metric);
     const statistic = s.statistic ?? m.defaultStatistic;
@@ -77,7 +77,8 @@ function resolve(spec: PanelSpec) {
     else if (first.perSecond) note = `${who}: the rate per second (the total per CloudWatch period ÷ the period's seconds).`;
     else note = `${who}: the ${statWords[first.statistic]}.`;
   }
-  const description = `${spec.description ?? first.entry.description} ${note}`;
+  const caveats = [...new Set(signals.map((s) => profile.caveat?.(s.query)).filter((c): c is string => !!c))];
+  const description = [spec.description ?? first.entry.description, note, ...caveats].join(' ');
   return { signals, unit: first.unit, bounded: signals.every((s) => s.bounded), description };
 }
 
@@ -91,7 +92,7 @@ function limitThresholds(value: number) {
 
 /** A panel factory: returns an SDK builder; the caller sets id and position where it assembles rows. */
 export function buildPanel(spec: PanelSpec, profile: Profile): stat.PanelBuilder | timeseries.PanelBuilder {
-  const { signals, unit, bounded, description } = resolve(spec);
+  const { signals, unit, bounded, description } = resolve(spec, profile);
   const targets = signals.flatMap((s, i) => profile.targets(s.query, REF_IDS[i]!));
   const ds = datasourceRef(profile.datasource.type);
 

@@ -83,6 +83,31 @@ describe('profiles', () => {
     );
   });
 
+  it("takes metric streams' maximum with or without region and account: bare series are located by their count series", () => {
+    const age = series('GetRecords.IteratorAgeMilliseconds', 'Maximum');
+    const name = 'aws_kinesis_getrecords_iteratoragemilliseconds';
+    const dims = 'shardid="", consumername=""';
+    expect(expr('logzio-metric-streams', age)).toBe(
+      `max by (streamname, region, account) (${name}_max{streamname=~"$stream", region=~"$region", account=~"$account", ${dims}, region!=""}) or ` +
+        `(max by (streamname) (${name}_max{streamname=~"$stream", ${dims}, region=""}) * on(streamname) group_right() ` +
+        `group by (streamname, region, account) (${name}_count{streamname=~"$stream", region=~"$region", account=~"$account", ${dims}}))`,
+    );
+    // Outside Grafana (alert rules) the same join gives the alert its region and account.
+    const plain = getProfile('logzio-metric-streams', { periodSeconds: 60, variables: false }).expr!(age);
+    expect(plain).toBe(
+      `max by (streamname, region, account) (${name}_max{${dims}, region!=""}) or (max by (streamname) (${name}_max{${dims}, region=""}) * on(streamname) group_right() group by (streamname, region, account) (${name}_count{${dims}}))`,
+    );
+    // A reduction over the range reads every series over the range, and combines the joined groups.
+    const stat: QuerySpec = { ...age, groupBy: 'total', across: 'max', window: 'range' };
+    expect(expr('logzio-metric-streams', stat)).toMatch(/^max\(max by \(streamname, region, account\) \(max_over_time\(.*\[\$__range\]\)\) or \(.*group by \(streamname, region, account\) \(max_over_time\(aws_kinesis_getrecords_iteratoragemilliseconds_count\{.*\}\[\$__range\]\)\)\)\)$/);
+    // Only there, and only for a maximum; its panels say what cannot be exact.
+    expect(expr('yace', age)).not.toContain('group_right');
+    expect(expr('logzio-metric-streams', series('GetRecords.IteratorAgeMilliseconds', 'Minimum'))).not.toContain('group_right');
+    expect(getProfile('logzio-metric-streams').caveat!(age)).toMatch(/several regions or accounts shows the highest/);
+    expect(getProfile('logzio-metric-streams').caveat!(series('GetRecords.IteratorAgeMilliseconds', 'Average'))).toBeUndefined();
+    expect(getProfile('yace').caveat!(age)).toBeUndefined();
+  });
+
   it('refuses what it cannot express, with a clear error', () => {
     expect(() => expr('cloudwatch-exporter', series('GetRecords.Latency', 'Sum'))).toThrow(ProfileError);
     expect(() => expr('cloudwatch-exporter', series('GetRecords.Latency', 'Sum'))).toThrow(/GetRecords.Latency has no Sum statistic/);

@@ -23,5 +23,7 @@ export const prometheusProfiles: PrometheusProfileDef[] = [
     source: "Logz.io's CloudWatch metric streams (metric-stream-lambda): lowercased names, summaries as _sum/_count/_min/_max, lowercased stream names",
     naming: 'lower',
     labels: { stream: 'streamname', shard: 'shardid', consumer: 'consumername', region: 'region', account: 'account' },
+    // The Lambda's OpenTelemetry 1.0 path (the current CloudFormation template's) leaves them off _max.
+    bareMaximum: true,
   },
 ];

@@ -14,6 +14,11 @@ export interface PrometheusProfileDef {
   /** "snake": cloudwatch_exporter / YACE names; "lower": Logz.io metric streams names. */
   naming: 'snake' | 'lower';
   labels: Profile['labels'];
+  /**
+   * The exporter may publish Maximum series without the region and account labels (Logz.io's metric-stream
+   * Lambda): queries then take each stream's region and account from its SampleCount series.
+   */
+  bareMaximum?: boolean;
 }
 
 /** How one (metric, statistic) is read: one series, or a ratio of two (metric streams' Average = sum / count). */
@@ -59,15 +64,10 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
   const variables = settings.variables !== false;
   // Dashboard queries filter by the variables (whose "All" carries the stream filter); plain PromQL
   // (alert rules, settings.variables false) carries the stream filter itself, or no matcher at all.
-  const matchers: string[] = variables
-    ? [
-        `${labels.stream}=~"$stream"`,
-        ...(labels.region ? [`${labels.region}=~"$region"`] : []),
-        ...(labels.account ? [`${labels.account}=~"$account"`] : []),
-      ]
-    : filter
-      ? [`${labels.stream}=~"${inString(filter)}"`]
-      : [];
+  const streamMatchers: string[] = variables ? [`${labels.stream}=~"$stream"`] : filter ? [`${labels.stream}=~"${inString(filter)}"`] : [];
+  const locationMatchers: string[] = variables
+    ? [...(labels.region ? [`${labels.region}=~"$region"`] : []), ...(labels.account ? [`${labels.account}=~"$account"`] : [])]
+    : [];
   const ds = datasourceRef('prometheus');
 
   /**
@@ -77,17 +77,22 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
    * a stream query requires the shard and consumer labels to be absent (a matcher on a label no series has
    * costs nothing), a shard or consumer query requires its own label.
    */
-  function selectorMatchers(groupBy: QuerySpec['groupBy']): string[] {
+  function selectorMatchers(groupBy: QuerySpec['groupBy'], location = locationMatchers): string[] {
     const has = (level: QuerySpec['groupBy'], label: string) => (groupBy === level ? `${label}!=""` : `${label}=""`);
-    return [...matchers, has('shard', labels.shard), has('consumer', labels.consumer)];
+    return [...streamMatchers, ...location, has('shard', labels.shard), has('consumer', labels.consumer)];
   }
 
   /** A selector: the series name and its matchers (none: the bare name). */
   const selector = (name: string, sel: string[]) => (sel.length ? `${name}{${sel.join(', ')}}` : name);
 
+  /** The labels that name a series of this level, stream first: the stream (and consumer or shard). */
+  function partLabels(groupBy: QuerySpec['groupBy']): string[] {
+    return [labels.stream, ...(groupBy === 'consumer' ? [labels.consumer] : groupBy === 'shard' ? [labels.shard] : [])];
+  }
+
   function byLabels(groupBy: QuerySpec['groupBy']): string {
-    const inner = groupBy === 'consumer' ? [labels.consumer] : groupBy === 'shard' ? [labels.shard] : [];
-    const [stream, ...rest] = groupLabels;
+    const [stream, ...inner] = partLabels(groupBy);
+    const [, ...rest] = groupLabels;
     return `by (${[stream, ...inner, ...rest].join(', ')})`;
   }
 
@@ -109,11 +114,15 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
     const by = byLabels(spec.groupBy);
     const sel = selectorMatchers(spec.groupBy);
     const range = spec.rangeSeconds === undefined ? '$__range' : promDuration(spec.rangeSeconds);
-    const windowed = (name: string, fn: string) => (spec.window === 'range' ? `${fn}(${selector(name, sel)}[${range}])` : selector(name, sel));
+    const windowed = (name: string, fn: string, s = sel) => (spec.window === 'range' ? `${fn}(${selector(name, s)}[${range}])` : selector(name, s));
 
     if (r.kind === 'series') {
       const v = windowed(r.name, overTime[statistic]);
       const op = innerOp[statistic];
+      if (def.bareMaximum && statistic === 'Maximum' && labels.region) {
+        const perGroup = locatedFromCount(spec, metricId, r.name, windowed);
+        return spec.groupBy === 'total' ? { expr: `${spec.across}(${perGroup})`, binary: false } : { expr: perGroup, binary: true };
+      }
       if (spec.groupBy !== 'total') return { expr: `${op} ${by} (${v})`, binary: false };
       // sum of sums and max of maxes need no inner step; an average must first be one per stream,
       // or a stream exported twice (two scrapers) would weigh double.
@@ -127,6 +136,25 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
     if (spec.groupBy !== 'total') return { expr: perGroup, binary: true };
     if (spec.across === 'avg') return { expr: `sum(${num}) / sum(${den})`, binary: true };
     return { expr: `${spec.across}(${perGroup})`, binary: false };
+  }
+
+  /**
+   * A Maximum per group when the exporter may leave region and account off the Maximum series (Logz.io's
+   * metric-stream Lambda copies them onto _sum, _count and _min only: logzio/metric-stream-lambda,
+   * handler/handler.go, createMinMaxMetrics). Series that carry them are read as any other; series without
+   * them take the region and account of the same stream's (consumer's, shard's) SampleCount series, which
+   * also decides whether they belong to the selected regions and accounts. A stream name used in several
+   * regions or accounts has one bare Maximum series for all of them: each then shows the highest (caveat()).
+   */
+  function locatedFromCount(spec: QuerySpec, metricId: string, name: string, windowed: (name: string, fn: string, sel: string[]) => string): string {
+    const by = byLabels(spec.groupBy);
+    const parts = partLabels(spec.groupBy).join(', ');
+    const region = labels.region!;
+    const count = reading(metricId, 'SampleCount') as { name: string };
+    const labelled = `max ${by} (${windowed(name, 'max_over_time', [...selectorMatchers(spec.groupBy), `${region}!=""`])})`;
+    const bare = `max by (${parts}) (${windowed(name, 'max_over_time', [...selectorMatchers(spec.groupBy, []), `${region}=""`])})`;
+    const located = `group ${by} (${windowed(count.name, 'max_over_time', selectorMatchers(spec.groupBy))})`;
+    return `${labelled} or (${bare} * on(${parts}) group_right() ${located})`;
   }
 
   const paren = (e: { expr: string; binary: boolean }) => (e.binary ? `(${e.expr})` : e.expr);
@@ -236,6 +264,14 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
     },
     target,
     expr,
+    caveat(spec) {
+      const reads = [spec.statistic, spec.ratioTo?.statistic];
+      if (!def.bareMaximum || !labels.region || !reads.includes('Maximum') || spec.limitOf !== undefined) return undefined;
+      return (
+        `Logz.io's metric streams may publish the maximum without the ${labels.region} and ${labels.account} labels: each series then takes them from ` +
+        'the same stream\'s count series, and a stream name used in several regions or accounts shows the highest of them all.'
+      );
+    },
     // PromQL says everything in one expression.
     targets: (spec, refId) => [target(spec, refId)],
     // The instant query already reduced the range (overTime) and the streams (across): one value per query.

@@ -97,6 +97,11 @@ export interface Profile {
    */
   ratioRepeat?: string;
   /**
+   * What a panel built on this spec cannot show exactly with this profile's data, in a sentence for its
+   * description; undefined when it is exact.
+   */
+  caveat?(spec: QuerySpec): string | undefined;
+  /**
    * PromQL profiles only: the expression `target` puts in the query, for alert rules built from the same
    * specs as the panels. Throws ProfileError when the profile cannot express the spec.
    */
