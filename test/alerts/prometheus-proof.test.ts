@@ -7,7 +7,7 @@ import { prometheusProfileNames } from '../../src/profiles/index.ts';
 import { cli, tempDir } from '../support/cli.ts';
 import { describeWithPrometheus } from '../support/prometheus.ts';
 import { promtool, startRulesServer, type ApiAlert, type RulesServer } from '../support/promtool.ts';
-import { proofOptions, syntheticAlertData, type SyntheticAlertData } from '../support/synthetic-alerts.ts';
+import { BARE_MAXIMUM_REGION, proofOptions, ruleTruth, syntheticAlertData, type SyntheticAlertData } from '../support/synthetic-alerts.ts';
 
 /*
  * The proof: on a real Prometheus with the synthetic data, the rule file `alerts` writes (unchanged, with
@@ -26,7 +26,10 @@ import { proofOptions, syntheticAlertData, type SyntheticAlertData } from '../su
  * Then: the alerts API lists exactly the expected firing alerts (labels exact, nothing pending); the
  * rules API lists the file's rules as written (YAML read back by Prometheus: names, `for`, labels,
  * annotations byte for byte), all healthy; each rule's expression and each Grafana rule's query + threshold,
- * run through /api/v1/query, select exactly the same streams; and ALERTS says the same.
+ * run through /api/v1/query, select exactly the same streams; and ALERTS says the same. Each rule's query shows
+ * every watched stream's stream-level truth, although some streams' shards publish under the same names (and,
+ * with metric streams, some streams' _max series carry no region or account); without the shard matchers
+ * the rules would page for a stream that is fine.
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -154,6 +157,45 @@ describeWithPrometheus('alert rules on a real Prometheus', () => {
       }
       const alertsSeries = await server.query('ALERTS{alertstate="firing"}');
       expect(alertsSeries.map(({ labels: { __name__: _n, alertstate: _s, ...rest } }) => key(rest)).sort()).toEqual(expected.map(key).sort());
+    });
+
+    it(`${profile}: each rule's query shows every watched stream's stream-level truth`, async () => {
+      const { server, plan, data } = run();
+      const { stream, region, account } = plan.profile.labels;
+      const watched = data.streams.filter((s) => s.name !== 'ignored-lagging');
+      // The data is as real exporters publish it: shard series under the stream-level names, bare _max series.
+      expect(watched.filter((s) => s.enhancedShards > 0).map((s) => s.name)).toEqual(['orders', 'write-throttled', 'Hot-Writes', 'near-miss', 'recovered']);
+      for (const rule of plan.rules) {
+        const got = await server.query(plan.profile.expr!(rule.spec));
+        const want = watched.map((s) => ({ s, v: ruleTruth(s, rule.spec) })).filter((x): x is { s: (typeof watched)[number]; v: number } => x.v !== undefined);
+        expect(got.map((g) => g.labels[stream]).sort(), rule.name).toEqual(want.map((w) => w.s.labelValue).sort());
+        for (const { s, v } of want) {
+          const g = got.find((x) => x.labels[stream] === s.labelValue)!;
+          // The series carries the stream's own region and account (bare _max series included).
+          if (region) expect([g.labels[region], g.labels[account!]], `${rule.name} ${s.name}`).toEqual([s.alertLabels[region], s.alertLabels[account!]]);
+          expect(Math.abs(g.value - v), `${rule.name} ${s.name}: want ${v}, got ${g.value}`).toBeLessThanOrEqual(Math.max(1e-9, 1e-9 * Math.abs(v)));
+        }
+      }
+      if (region && data.streams.some((s) => s.labels[region] === BARE_MAXIMUM_REGION)) {
+        const bare = await server.query(`count(${plan.profile.seriesNames('GetRecords.IteratorAgeMilliseconds', 'Maximum')[0]}{${region}=""})`);
+        expect(bare[0]?.value ?? 0, 'bare _max series in the data').toBe(profile === 'logzio-metric-streams' ? data.streams.filter((s) => s.labels[region] === BARE_MAXIMUM_REGION).length : 0);
+      }
+    });
+
+    it(`${profile}: without the shard matchers, the utilisation rules would page for near-miss (its shard publishes its writes again)`, async () => {
+      const { server, plan, expected } = run();
+      const { stream, shard } = plan.profile.labels;
+      const nearMiss = run().data.streams.find((s) => s.name === 'near-miss')!.labelValue;
+      const wrong: string[] = [];
+      for (const rule of plan.rules) {
+        const expr = ruleExpr(plan, rule);
+        const mutated = expr.replaceAll(`, ${shard}=""`, '');
+        expect(mutated, rule.name).not.toBe(expr);
+        const got = (await server.query(mutated)).map((s) => s.labels[stream]).sort();
+        const want = expected.filter((e) => e.alertname === rule.name).map((e) => e[stream]).sort();
+        if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${rule.name}: ${got.filter((x) => !want.includes(x!)).join(', ')}`);
+      }
+      expect(wrong).toEqual([`KinesisWriteBytesUtilisationHigh: ${nearMiss}`, `KinesisWriteRecordsUtilisationHigh: ${nearMiss}`]);
     });
   }
 });

@@ -34,10 +34,13 @@ import {
 import { renderLegend } from '../support/grafana-interpolate.ts';
 import { describeWithPrometheus, usePrometheus, type PrometheusServer, type RangeSeries } from '../support/prometheus.ts';
 import {
+  EXTENDED_STREAM_MODELS,
+  exporterQuirksOf,
   FIXED_WINDOW,
   HOT_RECORDS,
   HOT_WRITES,
   SHARD_TWINS,
+  STREAM_MODELS,
   syntheticKinesis,
   type Source,
   type SyntheticKinesis,
@@ -417,227 +420,279 @@ async function checkPanel(panel: PanelJson, c: Check): Promise<string[]> {
     }
     for (const g of want.keys()) if (!seen.has(g)) problems.push(`no series for ${groupName(g)}, which has data — ${where(t, q)}`);
   }
-  // A check that expects nothing proves nothing: the data must give every panel something to draw.
-  if (!expected) problems.push(`the synthetic data gives this panel nothing to draw for "${c.selection.name}": the check would prove nothing`);
+  // A check that expects nothing proves nothing: the data must give every panel something to draw, unless it
+  // holds nothing of the panel's level at all (shard panels without enhanced monitoring: then no series is right).
+  const nothingOfItsLevel = truth.queries.every((q) => q.level !== 'stream' && groupsOf(q.level, c.data.streams).length === 0);
+  if (!expected && !nothingOfItsLevel) problems.push(`the synthetic data gives this panel nothing to draw for "${c.selection.name}": the check would prove nothing`);
   return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
 
+/** One data set the rows are checked on: enhanced monitoring on or off; metric streams' _max with or without region and account. */
+interface Variant {
+  name: string;
+  enhanced: boolean;
+  bareMaximum: boolean;
+  /** The data set the proof's other checks (capacity, hottest shards, mutations) also run on. */
+  primary: boolean;
+  /** Check only the panels that read a Maximum (the only series the variant changes). */
+  maximumOnly?: boolean;
+}
+
+/**
+ * Enhanced monitoring on and off, for every profile; for an exporter that may publish its maximum without region
+ * and account (Logz.io's metric streams: the current Lambda does), both shapes of those series.
+ */
+function variantsOf(profileName: string): Variant[] {
+  const bare = exporterQuirksOf(profileName).bareMaximum === true;
+  const max = bare ? ', _max without region and account' : '';
+  return [
+    { name: `enhanced monitoring on${max}`, enhanced: true, bareMaximum: bare, primary: true },
+    { name: `enhanced monitoring off${max}`, enhanced: false, bareMaximum: bare, primary: false },
+    ...(bare ? [{ name: 'enhanced monitoring on, _max with region and account', enhanced: true, bareMaximum: false, primary: false, maximumOnly: true }] : []),
+  ];
+}
+
+/** Every stream's open shards, as the config's capacity.shards would list them (whether or not they publish series). */
+const OPEN_SHARDS: Readonly<Record<string, number>> = Object.fromEntries([...STREAM_MODELS, ...EXTENDED_STREAM_MODELS].map((m) => [m.name, m.shards?.length ?? 0]));
+
 for (const profileName of prometheusProfileNames()) {
-  describeWithPrometheus(`every row and the capacity lines on Prometheus — ${profileName} (values within 1e-6 relative)`, () => {
-    const profile = getProfile(profileName);
-    const data = syntheticKinesis(profileName, { ...FIXED_WINDOW, extended: true });
-    const stream = (name: string) => data.streams.find((s) => s.name === name)!;
-    // Shard counts from the config: every stream's open shards (as many as its shard series), but one.
-    const shardMap = Object.fromEntries(data.streams.filter((s) => s.name !== UNMAPPED).map((s) => [s.name, s.shards.length]));
-    const mapped = dashboardJson({ profile: profileName, rows: ROWS, capacity: { shards: shardMap, retentionHours: RETENTION_HOURS } });
-    const byVariable = dashboardJson({ profile: profileName, rows: ROWS, capacity: {} });
-    const top3 = dashboardJson({ profile: profileName, rows: { shards: { top: 3 } } });
-    const panels = dataPanels(mapped);
-    const panel = (d: DashboardJson, title: string) => {
-      const p = dataPanels(d).find((x) => x.title === title);
-      if (!p) throw new Error(`no panel "${title}"`);
-      return p;
-    };
-    const selections = applicableSelections(SELECTIONS, mapped.templating?.list ?? []);
-    const server = usePrometheus(() => data.openmetrics);
-
-    it('has a truth for every panel with every row on, and a panel for every truth', () => {
-      expect(panels.map((p) => p.title).filter((t) => !PANEL_TRUTHS[t])).toEqual([]);
-      expect(Object.keys(PANEL_TRUTHS).filter((t) => !panels.some((p) => p.title === t))).toEqual([]);
-    });
-
-    it('holds the data the proof relies on: shard series under the stream-level names, consumer series, 80% streams', async () => {
-      // Everything promtool was given is in the server.
-      const [all] = await server().query('count({__name__=~"aws_kinesis_.+"})', FIXED_WINDOW.end);
-      expect(all?.value).toBe(data.seriesCount);
-      // One name, stream and shard series: orders' own IncomingBytes series plus one per shard.
-      const orders = stream('orders');
-      for (const [metric, statistic] of SHARD_TWINS) {
-        for (const name of profile.seriesNames(metric, statistic)) {
-          const got = await server().query(`${name}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
-          expect(got.map((s) => s.labels[profile.labels.shard] ?? '').sort(), name).toEqual(['', ...orders.shards.map((x) => x.labelValue)].sort());
-        }
-      }
-      const [consumerSeries] = profile.seriesNames('SubscribeToShardEvent.Bytes', 'Sum');
-      const consumers = await server().query(`${consumerSeries}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
-      expect(consumers.map((s) => s.labels[profile.labels.consumer]).sort()).toEqual(orders.consumers.map((x) => x.labelValue).sort());
-      expect(shardMap).toMatchObject({ [HOT_WRITES]: 4, [HOT_RECORDS]: 2 });
-      expect(shardMap[UNMAPPED]).toBeUndefined();
-    });
-
-    it('a stream at 80% of its write limit reads 80% (bytes: hot-writes, 4 shards; records: hot-records, 2 shards; reads: hot-writes)', async () => {
-      const cases = [
-        { title: 'Write Utilisation', legend: 'bytes', stream: HOT_WRITES },
-        { title: 'Write Utilisation', legend: 'records', stream: HOT_RECORDS },
-        { title: 'Read Utilisation', legend: '', stream: HOT_WRITES },
-      ];
-      const variables = mapped.templating?.list ?? [];
-      for (const k of cases) {
-        const target = panel(mapped, k.title).targets!.find((t) => (k.legend ? t.legendFormat?.startsWith(`${k.legend} `) : t.legendFormat?.startsWith('{{')))!;
-        const q = expandQuery(target.expr, variables, variableValues(data, { name: k.stream, stream: [k.stream] }, undefined));
-        const series = await queryDashboardRange(server(), q);
-        expect(series, q).toHaveLength(1);
-        expect(series[0]!.points).toHaveLength(expectedTimes().length);
-        for (const [, v] of series[0]!.points) expect(v, `${k.title} ${k.legend} ${k.stream}: ${q}`).toBeCloseTo(0.8, 12);
-      }
-    });
-
-    it('draws what the data was built to show (All): limits for mapped streams only; the 10 hottest shards change at the step', async () => {
-      const variables = mapped.templating?.list ?? [];
-      const values = variableValues(data, SELECTIONS[0]!, undefined);
-      const run = (title: string, legend: string) => {
-        const target = panel(mapped, title).targets!.find((t) => (legend ? t.legendFormat?.startsWith(`${legend} `) : t.legendFormat?.startsWith('{{')))!;
-        return queryDashboardRange(server(), expandQuery(target.expr, variables, values));
+  for (const variant of variantsOf(profileName)) {
+    describeWithPrometheus(`every row and the capacity lines on Prometheus — ${profileName}, ${variant.name} (values within 1e-6 relative)`, () => {
+      const profile = getProfile(profileName);
+      const data = syntheticKinesis(profileName, { ...FIXED_WINDOW, extended: true, enhanced: variant.enhanced, bareMaximum: variant.bareMaximum });
+      const stream = (name: string) => data.streams.find((s) => s.name === name)!;
+      // Registers a test only on the primary data set.
+      const primaryIt: (name: string, fn: () => Promise<void> | void) => void = (name, fn) => {
+        if (variant.primary) it(name, fn);
       };
-      const streamsOf = (series: RangeSeries[]) => series.map((s) => s.labels[profile.labels.stream]).sort();
-      const label = (name: string) => stream(name).labelValue;
-      const everyStream = data.streams.map((s) => s.labelValue).sort();
-      const mappedStreams = everyStream.filter((v) => v !== label(UNMAPPED));
-      expect(streamsOf(await run('Write Throughput vs Limit', ''))).toEqual(everyStream);
-      for (const [title, legend] of [['Write Throughput vs Limit', 'limit'], ['Write Records vs Limit', 'limit'], ['Read Throughput vs Limit', 'limit'], ['Write Utilisation', 'bytes'], ['Write Utilisation', 'records'], ['Read Utilisation', '']] as const) {
-        expect(streamsOf(await run(title, legend)), `${title} ${legend}`).toEqual(mappedStreams);
-      }
+      // Shard counts from the config: every stream's open shards, but one.
+      const shardMap = Object.fromEntries(Object.entries(OPEN_SHARDS).filter(([name]) => name !== UNMAPPED));
+      const mapped = dashboardJson({ profile: profileName, rows: ROWS, capacity: { shards: shardMap, retentionHours: RETENTION_HOURS } });
+      // The same without the shards row.
+      const noShardsRow = dashboardJson({ profile: profileName, rows: { ...ROWS, shards: false }, capacity: { shards: shardMap, retentionHours: RETENTION_HOURS } });
+      const byVariable = dashboardJson({ profile: profileName, rows: ROWS, capacity: {} });
+      const top3 = dashboardJson({ profile: profileName, rows: { shards: { top: 3 } } });
+      const panels = dataPanels(mapped);
+      const panel = (d: DashboardJson, title: string) => {
+        const p = dataPanels(d).find((x) => x.title === title);
+        if (!p) throw new Error(`no panel "${title}"`);
+        return p;
+      };
+      const selections = applicableSelections(SELECTIONS, mapped.templating?.list ?? []);
+      const server = usePrometheus(() => data.openmetrics);
 
-      // 13 shards, 10 drawn at a time: one shard leaves and one enters when Clicks-Stream's traffic doubles (02:00).
-      const stepAt = FIXED_WINDOW.start + 120 * 60;
-      const shardKey = (s: RangeSeries) => `${s.labels[profile.labels.stream]}/${s.labels[profile.labels.shard]}`;
-      const key = (name: string, k: number) => `${label(name)}/${stream(name).shards[k]!.labelValue}`;
-      const span = (s: RangeSeries) => [s.points[0]![0], s.points.at(-1)![0]];
-      for (const [title, leaves, enters] of [
-        ['Hottest Shards: Incoming Bytes', key('orders', 1), key('Clicks-Stream', 1)],
-        ['Hottest Shards: Max Iterator Age', key(HOT_RECORDS, 1), key('Clicks-Stream', 0)],
-      ] as const) {
-        const series = await run(title, '');
-        expect(series, title).toHaveLength(11);
-        for (const s of series) {
-          const [first, last] = span(s);
-          if (shardKey(s) === leaves) expect([first, last], `${title}: ${leaves} leaves`).toEqual([RANGE_START, stepAt - STEP]);
-          else if (shardKey(s) === enters) expect([first, last], `${title}: ${enters} enters`).toEqual([stepAt, RANGE_END]);
-          else expect([first, last], `${title}: ${shardKey(s)}`).toEqual([RANGE_START, RANGE_END]);
+      it('has a truth for every panel with every row on, and a panel for every truth', () => {
+        expect(panels.map((p) => p.title).filter((t) => !PANEL_TRUTHS[t])).toEqual([]);
+        expect(Object.keys(PANEL_TRUTHS).filter((t) => !panels.some((p) => p.title === t))).toEqual([]);
+      });
+
+      it('without the shards row, draws every other panel alike: stream queries do not depend on which rows are on', () => {
+        const shape = (p: PanelJson) => JSON.stringify([p.title, p.type, p.description, p.targets, p.fieldConfig]);
+        expect(dataPanels(noShardsRow).map(shape)).toEqual(panels.filter((p) => !SHARD_TITLES.includes(p.title)).map(shape));
+      });
+
+      primaryIt('holds the data the proof relies on: shard series under the stream-level names, consumer series, 80% streams', async () => {
+        // Everything promtool was given is in the server.
+        const [all] = await server().query('count({__name__=~"aws_kinesis_.+"})', FIXED_WINDOW.end);
+        expect(all?.value).toBe(data.seriesCount);
+        // One name, stream and shard series: orders' own IncomingBytes series plus one per shard.
+        const orders = stream('orders');
+        for (const [metric, statistic] of SHARD_TWINS) {
+          for (const name of profile.seriesNames(metric, statistic)) {
+            const got = await server().query(`${name}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
+            expect(got.map((s) => s.labels[profile.labels.shard] ?? '').sort(), name).toEqual(['', ...orders.shards.map((x) => x.labelValue)].sort());
+          }
         }
-        expect(series.map(shardKey)).toEqual(expect.arrayContaining([leaves, enters]));
-        // Every step draws exactly 10.
-        const perStep = new Map<number, number>();
-        for (const s of series) for (const [t] of s.points) perStep.set(t, (perStep.get(t) ?? 0) + 1);
-        expect(new Set(perStep.values()), title).toEqual(new Set([TOP]));
-      }
-    });
+        const [consumerSeries] = profile.seriesNames('SubscribeToShardEvent.Bytes', 'Sum');
+        const consumers = await server().query(`${consumerSeries}{${profile.labels.stream}="${orders.labelValue}"}`, FIXED_WINDOW.end);
+        expect(consumers.map((s) => s.labels[profile.labels.consumer]).sort()).toEqual(orders.consumers.map((x) => x.labelValue).sort());
+        expect(shardMap).toMatchObject({ [HOT_WRITES]: 4, [HOT_RECORDS]: 2 });
+        expect(shardMap[UNMAPPED]).toBeUndefined();
+      });
 
-    for (const p of panels) {
-      for (const selection of selections) {
-        it(`${p.title} — ${selection.name}`, async () => {
-          const problems = await checkPanel(p, { server: server(), profile: profileName, data, dashboard: mapped, selection, shardMap });
-          expect(problems, `panel "${p.title}"`).toEqual([]);
+      primaryIt('a stream at 80% of its write limit reads 80% (bytes: hot-writes, 4 shards; records: hot-records, 2 shards; reads: hot-writes)', async () => {
+        const cases = [
+          { title: 'Write Utilisation', legend: 'bytes', stream: HOT_WRITES },
+          { title: 'Write Utilisation', legend: 'records', stream: HOT_RECORDS },
+          { title: 'Read Utilisation', legend: '', stream: HOT_WRITES },
+        ];
+        const variables = mapped.templating?.list ?? [];
+        for (const k of cases) {
+          const target = panel(mapped, k.title).targets!.find((t) => (k.legend ? t.legendFormat?.startsWith(`${k.legend} `) : t.legendFormat?.startsWith('{{')))!;
+          const q = expandQuery(target.expr, variables, variableValues(data, { name: k.stream, stream: [k.stream] }, undefined));
+          const series = await queryDashboardRange(server(), q);
+          expect(series, q).toHaveLength(1);
+          expect(series[0]!.points).toHaveLength(expectedTimes().length);
+          for (const [, v] of series[0]!.points) expect(v, `${k.title} ${k.legend} ${k.stream}: ${q}`).toBeCloseTo(0.8, 12);
+        }
+      });
+
+      primaryIt('draws what the data was built to show (All): limits for mapped streams only; the 10 hottest shards change at the step', async () => {
+        const variables = mapped.templating?.list ?? [];
+        const values = variableValues(data, SELECTIONS[0]!, undefined);
+        const run = (title: string, legend: string) => {
+          const target = panel(mapped, title).targets!.find((t) => (legend ? t.legendFormat?.startsWith(`${legend} `) : t.legendFormat?.startsWith('{{')))!;
+          return queryDashboardRange(server(), expandQuery(target.expr, variables, values));
+        };
+        const streamsOf = (series: RangeSeries[]) => series.map((s) => s.labels[profile.labels.stream]).sort();
+        const label = (name: string) => stream(name).labelValue;
+        const everyStream = data.streams.map((s) => s.labelValue).sort();
+        const mappedStreams = everyStream.filter((v) => v !== label(UNMAPPED));
+        expect(streamsOf(await run('Write Throughput vs Limit', ''))).toEqual(everyStream);
+        for (const [title, legend] of [['Write Throughput vs Limit', 'limit'], ['Write Records vs Limit', 'limit'], ['Read Throughput vs Limit', 'limit'], ['Write Utilisation', 'bytes'], ['Write Utilisation', 'records'], ['Read Utilisation', '']] as const) {
+          expect(streamsOf(await run(title, legend)), `${title} ${legend}`).toEqual(mappedStreams);
+        }
+
+        // 13 shards, 10 drawn at a time: one shard leaves and one enters when Clicks-Stream's traffic doubles (02:00).
+        const stepAt = FIXED_WINDOW.start + 120 * 60;
+        const shardKey = (s: RangeSeries) => `${s.labels[profile.labels.stream]}/${s.labels[profile.labels.shard]}`;
+        const key = (name: string, k: number) => `${label(name)}/${stream(name).shards[k]!.labelValue}`;
+        const span = (s: RangeSeries) => [s.points[0]![0], s.points.at(-1)![0]];
+        for (const [title, leaves, enters] of [
+          ['Hottest Shards: Incoming Bytes', key('orders', 1), key('Clicks-Stream', 1)],
+          ['Hottest Shards: Max Iterator Age', key(HOT_RECORDS, 1), key('Clicks-Stream', 0)],
+        ] as const) {
+          const series = await run(title, '');
+          expect(series, title).toHaveLength(11);
+          for (const s of series) {
+            const [first, last] = span(s);
+            if (shardKey(s) === leaves) expect([first, last], `${title}: ${leaves} leaves`).toEqual([RANGE_START, stepAt - STEP]);
+            else if (shardKey(s) === enters) expect([first, last], `${title}: ${enters} enters`).toEqual([stepAt, RANGE_END]);
+            else expect([first, last], `${title}: ${shardKey(s)}`).toEqual([RANGE_START, RANGE_END]);
+          }
+          expect(series.map(shardKey)).toEqual(expect.arrayContaining([leaves, enters]));
+          // Every step draws exactly 10.
+          const perStep = new Map<number, number>();
+          for (const s of series) for (const [t] of s.points) perStep.set(t, (perStep.get(t) ?? 0) + 1);
+          expect(new Set(perStep.values()), title).toEqual(new Set([TOP]));
+        }
+      });
+
+      // Every panel, with the shards row on and off, for every selection.
+      const readsMaximum = (p: PanelJson) => (p.targets ?? []).some((t) => /_max(imum)?\{/.test(t.expr));
+      for (const [rows, dash] of [['shards row on', mapped], ['shards row off', noShardsRow]] as const) {
+        for (const p of dataPanels(dash).filter((x) => !variant.maximumOnly || readsMaximum(x))) {
+          for (const selection of selections) {
+            it(`${p.title} — ${selection.name}, ${rows}`, async () => {
+              const problems = await checkPanel(p, { server: server(), profile: profileName, data, dashboard: dash, selection, shardMap });
+              expect(problems, `panel "${p.title}"`).toEqual([]);
+            });
+          }
+        }
+      }
+      if (variant.maximumOnly) {
+        it('has panels that read a Maximum to check', () => {
+          expect(panels.filter(readsMaximum).map((p) => p.title)).toEqual(['Max Millis Behind Latest', 'Hottest Shards: Max Iterator Age', 'Iterator Age vs Retention']);
         });
       }
-    }
 
-    // Without a map: the `$shards` textbox (one count for every selected stream), at its default and as typed.
-    it('without a map, offers $shards as a textbox defaulting to 1, and changes only the capacity panels', () => {
-      const v = (byVariable.templating?.list ?? []).find((x) => x.name === 'shards');
-      expect(v).toMatchObject({ type: 'textbox', current: { value: '1' } });
-      const others = (d: DashboardJson) => dataPanels(d).filter((x) => !CAPACITY_TITLES.includes(x.title));
-      expect(others(byVariable)).toEqual(others(mapped));
-    });
-    for (const shardsText of [undefined, '4']) {
-      for (const selection of [SELECTIONS[0]!, SELECTIONS[2]!]) {
-        for (const title of CAPACITY_TITLES) {
-          it(`${title}, $shards ${shardsText ?? 'at its default'} — ${selection.name}`, async () => {
-            const problems = await checkPanel(panel(byVariable, title), {
-              server: server(),
-              profile: profileName,
-              data,
-              dashboard: byVariable,
-              selection,
-              retentionHours: 24,
-              ...(shardsText ? { shardsText } : {}),
+      // Without a map: the `$shards` textbox (one count for every selected stream), at its default and as typed.
+      primaryIt('without a map, offers $shards as a textbox defaulting to 1, and changes only the capacity panels', () => {
+        const v = (byVariable.templating?.list ?? []).find((x) => x.name === 'shards');
+        expect(v).toMatchObject({ type: 'textbox', current: { value: '1' } });
+        const others = (d: DashboardJson) => dataPanels(d).filter((x) => !CAPACITY_TITLES.includes(x.title));
+        expect(others(byVariable)).toEqual(others(mapped));
+      });
+      for (const shardsText of [undefined, '4']) {
+        for (const selection of [SELECTIONS[0]!, SELECTIONS[2]!]) {
+          for (const title of CAPACITY_TITLES) {
+            primaryIt(`${title}, $shards ${shardsText ?? 'at its default'} — ${selection.name}`, async () => {
+              const problems = await checkPanel(panel(byVariable, title), {
+                server: server(),
+                profile: profileName,
+                data,
+                dashboard: byVariable,
+                selection,
+                retentionHours: 24,
+                ...(shardsText ? { shardsText } : {}),
+              });
+              expect(problems, `panel "${title}"`).toEqual([]);
             });
+          }
+        }
+      }
+
+      primaryIt('with $shards typed as 4, hot-writes reads 80% of its write limit; at the default 1, 320%', async () => {
+        const target = panel(byVariable, 'Write Utilisation').targets!.find((t) => t.legendFormat?.startsWith('bytes '))!;
+        for (const [shards, want] of [['4', 0.8], ['1', 3.2]] as const) {
+          const q = expandQuery(target.expr, byVariable.templating?.list ?? [], variableValues(data, { name: HOT_WRITES, stream: [HOT_WRITES] }, shards));
+          const [series, ...more] = await queryDashboardRange(server(), q);
+          expect(more, q).toEqual([]);
+          for (const [, v] of series!.points) expect(v, q).toBeCloseTo(want, 12);
+        }
+      });
+
+      // `rows.shards: { top: n }` draws n shards.
+      for (const title of SHARD_TITLES) {
+        for (const selection of [SELECTIONS[0]!, SELECTIONS[2]!]) {
+          primaryIt(`${title}, top 3 — ${selection.name}`, async () => {
+            const problems = await checkPanel(panel(top3, title), { server: server(), profile: profileName, data, dashboard: top3, selection, top: 3 });
             expect(problems, `panel "${title}"`).toEqual([]);
           });
         }
       }
-    }
 
-    it('with $shards typed as 4, hot-writes reads 80% of its write limit; at the default 1, 320%', async () => {
-      const target = panel(byVariable, 'Write Utilisation').targets!.find((t) => t.legendFormat?.startsWith('bytes '))!;
-      for (const [shards, want] of [['4', 0.8], ['1', 3.2]] as const) {
-        const q = expandQuery(target.expr, byVariable.templating?.list ?? [], variableValues(data, { name: HOT_WRITES, stream: [HOT_WRITES] }, shards));
-        const [series, ...more] = await queryDashboardRange(server(), q);
-        expect(more, q).toEqual([]);
-        for (const [, v] of series!.points) expect(v, q).toBeCloseTo(want, 12);
-      }
-    });
-
-    // `rows.shards: { top: n }` draws n shards.
-    for (const title of SHARD_TITLES) {
-      for (const selection of [SELECTIONS[0]!, SELECTIONS[2]!]) {
-        it(`${title}, top 3 — ${selection.name}`, async () => {
-          const problems = await checkPanel(panel(top3, title), { server: server(), profile: profileName, data, dashboard: top3, selection, top: 3 });
-          expect(problems, `panel "${title}"`).toEqual([]);
+      // The proof must be able to fail: dashboards with one known mistake each are rejected.
+      const shard = profile.labels.shard;
+      const mutations: Array<{ name: string; title: string; mutate(p: PanelJson): void }> = [
+        {
+          name: 'a stream panel that counts the per-shard series too',
+          title: 'Incoming Bytes',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replaceAll(`, ${shard}=""`, ''))),
+        },
+        {
+          name: 'a shard panel that takes the stream series as a shard',
+          title: 'Hottest Shards: Incoming Bytes',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replaceAll(`, ${shard}!=""`, ''))),
+        },
+        {
+          name: 'one shard too many',
+          title: 'Hottest Shards: Max Iterator Age',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace(`topk(${TOP},`, `topk(${TOP + 1},`))),
+        },
+        {
+          name: 'fan-out consumers of different streams merged',
+          title: 'Bytes Pushed to Consumers',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace(`by (${profile.labels.stream}, `, 'by ('))),
+        },
+        {
+          name: 'a write limit of 1,000,000 bytes per shard instead of 1 MiB',
+          title: 'Write Utilisation',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace('* 1048576)', '* 1000000)'))),
+        },
+        {
+          name: 'a wrong shard count for hot-writes',
+          title: 'Write Throughput vs Limit',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace('vector(4)', 'vector(5)'))),
+        },
+        {
+          name: 'bytes per period drawn as bytes per second',
+          title: 'Read Throughput vs Limit',
+          mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace(/ \/ 60$/, ''))),
+        },
+        {
+          name: 'failed records shown as successful',
+          title: 'Successful Records',
+          mutate: (p) => (p.targets = structuredClone(panel(mapped, 'Failed Records').targets)),
+        },
+        {
+          name: 'the retention line at the default 24 h in a 48 h dashboard',
+          title: 'Iterator Age vs Retention',
+          mutate: (p) => p.fieldConfig!.defaults!.thresholds!.steps!.forEach((s) => s.value !== null && (s.value = 24 * 1_800_000)),
+        },
+      ];
+      for (const m of mutations) {
+        primaryIt(`rejects a dashboard with a known mistake: ${m.name} (${m.title})`, async () => {
+          const p = structuredClone(panel(mapped, m.title));
+          const before = JSON.stringify(p);
+          m.mutate(p);
+          expect(JSON.stringify(p), 'the mutation changed nothing').not.toBe(before);
+          const problems = await checkPanel(p, { server: server(), profile: profileName, data, dashboard: mapped, selection: SELECTIONS[0]!, shardMap });
+          expect(problems.length).toBeGreaterThan(0);
         });
       }
-    }
-
-    // The proof must be able to fail: dashboards with one known mistake each are rejected.
-    const shard = profile.labels.shard;
-    const mutations: Array<{ name: string; title: string; mutate(p: PanelJson): void }> = [
-      {
-        name: 'a stream panel that counts the per-shard series too',
-        title: 'Incoming Bytes',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replaceAll(`, ${shard}=""`, ''))),
-      },
-      {
-        name: 'a shard panel that takes the stream series as a shard',
-        title: 'Hottest Shards: Incoming Bytes',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replaceAll(`, ${shard}!=""`, ''))),
-      },
-      {
-        name: 'one shard too many',
-        title: 'Hottest Shards: Max Iterator Age',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace(`topk(${TOP},`, `topk(${TOP + 1},`))),
-      },
-      {
-        name: 'fan-out consumers of different streams merged',
-        title: 'Bytes Pushed to Consumers',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace(`by (${profile.labels.stream}, `, 'by ('))),
-      },
-      {
-        name: 'a write limit of 1,000,000 bytes per shard instead of 1 MiB',
-        title: 'Write Utilisation',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace('* 1048576)', '* 1000000)'))),
-      },
-      {
-        name: 'a wrong shard count for hot-writes',
-        title: 'Write Throughput vs Limit',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace('vector(4)', 'vector(5)'))),
-      },
-      {
-        name: 'bytes per period drawn as bytes per second',
-        title: 'Read Throughput vs Limit',
-        mutate: (p) => p.targets!.forEach((t) => (t.expr = t.expr.replace(/ \/ 60$/, ''))),
-      },
-      {
-        name: 'failed records shown as successful',
-        title: 'Successful Records',
-        mutate: (p) => (p.targets = structuredClone(panel(mapped, 'Failed Records').targets)),
-      },
-      {
-        name: 'the retention line at the default 24 h in a 48 h dashboard',
-        title: 'Iterator Age vs Retention',
-        mutate: (p) => p.fieldConfig!.defaults!.thresholds!.steps!.forEach((s) => s.value !== null && (s.value = 24 * 1_800_000)),
-      },
-    ];
-    for (const m of mutations) {
-      it(`rejects a dashboard with a known mistake: ${m.name} (${m.title})`, async () => {
-        const p = structuredClone(panel(mapped, m.title));
-        const before = JSON.stringify(p);
-        m.mutate(p);
-        expect(JSON.stringify(p), 'the mutation changed nothing').not.toBe(before);
-        const problems = await checkPanel(p, { server: server(), profile: profileName, data, dashboard: mapped, selection: SELECTIONS[0]!, shardMap });
-        expect(problems.length).toBeGreaterThan(0);
-      });
-    }
-  });
+    });
+  }
 }

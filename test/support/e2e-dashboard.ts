@@ -54,6 +54,7 @@ export interface TargetJson {
 export interface PanelJson {
   type: string;
   title: string;
+  description?: string;
   targets?: TargetJson[];
   panels?: PanelJson[];
   fieldConfig?: {

@@ -1,7 +1,7 @@
 import { SHARD_LIMITS } from '../../src/capacity.ts';
 import type { DashboardOptionsInput } from '../../src/config/schema.ts';
-import { getProfile } from '../../src/profiles/index.ts';
-import { ACCOUNT_A, ACCOUNT_B, componentValue, exporterQuirksOf, labelText, seriesPlan, type PeriodSummary } from './synthetic.ts';
+import { getProfile, type QuerySpec } from '../../src/profiles/index.ts';
+import { ACCOUNT_A, ACCOUNT_B, componentValue, exporterQuirksOf, labelText, seriesPlan, SHARD_TWINS, statisticValue, type PeriodSummary } from './synthetic.ts';
 
 /**
  * Synthetic Kinesis metrics for the alert proof: streams built to break each alert rule, streams that come
@@ -9,6 +9,12 @@ import { ACCOUNT_A, ACCOUNT_B, componentValue, exporterQuirksOf, labelText, seri
  * without a shard count). Stored as each exporter profile stores them (series names from
  * `profile.seriesNames`, labels from `profile.labels`, exporter quirks and the text as in synthetic.ts),
  * ending at a given time, so a live Prometheus evaluates its rules on them.
+ *
+ * As real exporters publish them: enhanced monitoring is on for some streams (it is a per-stream setting),
+ * whose shards publish IncomingBytes, IncomingRecords and the throughput-exceeded metrics under the
+ * stream-level names (the rules must leave them out: near-miss, one shard, would double past 80%); and where
+ * the exporter may leave region and account off its Maximum series (Logz.io's metric streams), the streams of
+ * BARE_MAXIMUM_REGION get such series, the others labelled ones (two Lambda versions side by side).
  *
  * Pure and deterministic for the same arguments. Only the metrics the rules read are written (with every
  * statistic the profile stores for them), one sample per 60 s period.
@@ -21,7 +27,7 @@ export const PROOF_RETENTION_HOURS = 48;
 const RETENTION_MS = PROOF_RETENTION_HOURS * 3_600_000;
 
 /** What a stream does in one period; every series derives from it. */
-interface Period {
+export interface Period {
   /** Bytes and records written (IncomingBytes / IncomingRecords Sum). */
   bytes: number;
   records: number;
@@ -44,7 +50,12 @@ interface StreamModel {
   breaks: readonly string[];
   /** Period i of n (0 … n): the stream's activity. */
   period(i: number, n: number): Period;
+  /** Enhanced monitoring on: this many shards publish series (equal shares; throttling on the first). */
+  enhancedShards?: number;
 }
+
+/** Where the exporter may leave region and account off Maximum series, the streams of this region get such series. */
+export const BARE_MAXIMUM_REGION = 'eu-west-1';
 
 const PERIOD_SECONDS = 60;
 /** Bytes (or records) per 60 s period at `fraction` of `shards` × a per-second limit. */
@@ -63,6 +74,7 @@ export const ALERT_STREAMS: readonly StreamModel[] = [
     role: 'healthy, with a shard count: 25% of its byte limit, 20% of its record limit',
     breaks: [],
     period: () => ({ ...calm, bytes: atUtilisation(0.25, 4, SHARD_LIMITS.writeBytes), records: atUtilisation(0.2, 4, SHARD_LIMITS.writeRecords) }),
+    enhancedShards: 4,
   },
   {
     name: 'Clicks-Stream',
@@ -95,6 +107,7 @@ export const ALERT_STREAMS: readonly StreamModel[] = [
     role: '10% of records write-throttled in every period',
     breaks: ['KinesisWriteThrottled'],
     period: () => ({ ...calm, writeThrottled: 0.1 }),
+    enhancedShards: 2,
   },
   {
     name: 'read-throttled',
@@ -119,6 +132,7 @@ export const ALERT_STREAMS: readonly StreamModel[] = [
     role: 'mixed case; 2 shards, writes at 85% of the byte limit (records at 30%)',
     breaks: ['KinesisWriteBytesUtilisationHigh'],
     period: () => ({ ...calm, bytes: atUtilisation(0.85, 2, SHARD_LIMITS.writeBytes), records: atUtilisation(0.3, 2, SHARD_LIMITS.writeRecords) }),
+    enhancedShards: 2,
   },
   {
     name: 'hot-records',
@@ -132,7 +146,7 @@ export const ALERT_STREAMS: readonly StreamModel[] = [
     name: 'near-miss',
     region: 'us-west-2',
     account: ACCOUNT_A,
-    role: 'just below every threshold: iterator age 49% of the retention, 79% of both write limits',
+    role: 'just below every threshold: iterator age 49% of the retention, 79% of both write limits; its one shard publishes the same again',
     breaks: [],
     period: () => ({
       ...calm,
@@ -140,6 +154,7 @@ export const ALERT_STREAMS: readonly StreamModel[] = [
       bytes: atUtilisation(0.79, 1, SHARD_LIMITS.writeBytes),
       records: atUtilisation(0.79, 1, SHARD_LIMITS.writeRecords),
     }),
+    enhancedShards: 1,
   },
   {
     name: 'recovered',
@@ -147,6 +162,7 @@ export const ALERT_STREAMS: readonly StreamModel[] = [
     account: ACCOUNT_B,
     role: 'broke every rule until 30 minutes before the end, healthy since',
     breaks: [],
+    enhancedShards: 2,
     period: (i, n) =>
       i <= n - 30 ? { ...calm, iteratorAgeMs: 0.95 * RETENTION_MS, writeThrottled: 0.2, readThrottled: 0.2, failedRecords: 9 } : calm,
   },
@@ -186,6 +202,39 @@ const SUMMARIES: Readonly<Record<string, (p: Period) => PeriodSummary>> = {
 };
 export const ALERT_METRICS: readonly string[] = Object.keys(SUMMARIES);
 
+/** One shard's summary of a twin metric, of `shards` equal shares: sums and counts split; throttling all on shard 0. */
+function shardSummary(metricId: string, p: Period, k: number, shards: number): PeriodSummary {
+  const whole = SUMMARIES[metricId]!(p);
+  const count = whole.count / shards;
+  if (metricId === 'WriteProvisionedThroughputExceeded' || metricId === 'ReadProvisionedThroughputExceeded') {
+    const sum = k === 0 ? whole.sum : 0;
+    return { sum, count, min: 0, max: sum > 0 ? 1 : 0 };
+  }
+  return { sum: whole.sum / shards, count, min: whole.min, max: whole.max };
+}
+
+/**
+ * What a rule's query (a stream-level spec read over the last periods) shows for a stream: the statistic of its
+ * last period, per second and as a fraction of its shards' capacity where the spec says so; undefined when the
+ * stream has no shard count for a utilisation. Exact because every stream is steady over the rules' windows.
+ */
+export function ruleTruth(stream: AlertStream, spec: QuerySpec): number | undefined {
+  const summary = SUMMARIES[spec.metric];
+  if (!summary) throw new Error(`the alert data has no ${spec.metric}`);
+  if (spec.groupBy !== 'stream' || spec.ratioTo || spec.limitOf !== undefined || spec.top !== undefined) throw new Error(`no truth for this spec: ${JSON.stringify(spec)}`);
+  let v = statisticValue(summary(stream.lastPeriod), spec.statistic);
+  if (spec.perSecond) v /= PERIOD_SECONDS;
+  if (spec.utilisationOf !== undefined) {
+    const n = PROOF_SHARDS[stream.name];
+    if (n === undefined) return undefined;
+    v /= n * spec.utilisationOf;
+  }
+  return v;
+}
+
+/** The shard-level twins (Shard.<metric>) of the rules' metrics, which exporters store under the same names. */
+const TWINS: readonly string[] = ALERT_METRICS.filter((m) => SHARD_TWINS.some(([t]) => t === m)).map((m) => `Shard.${m}`);
+
 export interface AlertStream {
   name: string;
   role: string;
@@ -196,6 +245,10 @@ export interface AlertStream {
   alertLabels: Readonly<Record<string, string>>;
   /** Every label on the stream's series. */
   labels: Readonly<Record<string, string>>;
+  /** Its last periods (the rules' windows end there, and every stream is steady over the last 30 minutes). */
+  lastPeriod: Period;
+  /** Shards that publish series (enhanced monitoring), 0 when it is off for the stream. */
+  enhancedShards: number;
 }
 
 export interface SyntheticAlertData {
@@ -225,20 +278,33 @@ export function syntheticAlertData(profileName: string, options: { end: number; 
     const alertLabels: Record<string, string> = { [names.stream]: labelValue };
     if (names.region) alertLabels[names.region] = m.region;
     if (names.account) alertLabels[names.account] = m.account;
-    return { model: m, stream: { name: m.name, role: m.role, breaks: m.breaks, labelValue, alertLabels, labels: { ...quirks.extraLabels(m), ...alertLabels } } };
+    const labels = { ...quirks.extraLabels(m), ...alertLabels };
+    return { model: m, stream: { name: m.name, role: m.role, breaks: m.breaks, labelValue, alertLabels, labels, lastPeriod: m.period(n, n), enhancedShards: m.enhancedShards ?? 0 } };
   });
   if (new Set(streams.map((s) => JSON.stringify(s.stream.alertLabels))).size !== streams.length) throw new Error(`profile ${profileName}: two streams share their labels`);
 
   const lines: string[] = [];
   let sampleCount = 0;
-  // Every series the profile stores for the rules' metrics: one per statistic, or sum/count/min/max (metric streams).
-  for (const { name, component, metricIds: [metricId] } of seriesPlan(profileName, ALERT_METRICS)) {
+  const bare = (m: StreamModel, component: string) => !!quirks.bareMaximum && component === 'max' && m.region === BARE_MAXIMUM_REGION;
+  const withoutLocation = (labels: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(labels).filter(([k]) => k !== names.region && k !== names.account));
+  // Every series the profile stores for the rules' metrics: one per statistic, or sum/count/min/max (metric streams);
+  // a name may hold a stream-level metric and its shard-level twin.
+  for (const { name, component, metricIds } of seriesPlan(profileName, [...ALERT_METRICS, ...TWINS])) {
     lines.push(`# TYPE ${name} gauge`);
-    for (const { model, stream } of streams) {
-      const text = labelText(stream.labels);
-      for (let i = 0; i <= n; i++) {
-        lines.push(`${name}{${text}} ${componentValue(SUMMARIES[metricId!]!(model.period(i, n)), component)} ${start + i * PERIOD_SECONDS}`);
-        sampleCount++;
+    for (const metricId of metricIds) {
+      const twin = metricId.startsWith('Shard.') ? metricId.slice('Shard.'.length) : undefined;
+      for (const { model, stream } of streams) {
+        const series = twin
+          ? Array.from({ length: model.enhancedShards ?? 0 }, (_, k) => ({ labels: { ...stream.labels, [names.shard]: quirks.partLabelValue(`shardId-${String(k).padStart(12, '0')}`) }, value: (p: Period) => shardSummary(twin, p, k, model.enhancedShards!) }))
+          : [{ labels: stream.labels, value: (p: Period) => SUMMARIES[metricId]!(p) }];
+        for (const x of series) {
+          const text = labelText(bare(model, component) ? withoutLocation(x.labels) : x.labels);
+          for (let i = 0; i <= n; i++) {
+            lines.push(`${name}{${text}} ${componentValue(x.value(model.period(i, n)), component)} ${start + i * PERIOD_SECONDS}`);
+            sampleCount++;
+          }
+        }
       }
     }
   }

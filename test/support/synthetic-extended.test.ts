@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts';
 import { expectValidOpenMetrics } from './openmetrics.ts';
-import { apportion, EXTENDED_METRICS, FIXED_WINDOW, HOT_RECORDS, HOT_WRITES, SHARD_TWINS, SYNTHETIC_METRICS, syntheticKinesis, type Source } from './synthetic.ts';
+import { apportion, EXTENDED_METRICS, FIXED_WINDOW, HOT_RECORDS, HOT_WRITES, SHARD_METRICS, SHARD_TWINS, SYNTHETIC_METRICS, syntheticKinesis, type Source } from './synthetic.ts';
 
 // The extended synthetic data (issue 6: rows beyond the seed, capacity) checked against numbers worked out by
 // hand, so the e2e proof (test/e2e/rows-prometheus.test.ts) compares Prometheus with the closed form.
@@ -58,6 +58,21 @@ describe('extended synthetic data: closed-form truths', () => {
     expect(truth.value('PutRecords.Success', 'Average', 'Clicks-Stream', AFTER)).toBe(1);
     expect(truth.value('GetRecords.Success', 'Average', 'audit.log', AFTER)).toBeCloseTo(0.9, 15);
     expect(truth.value('PutRecords.SuccessfulRecords', 'Sum', 'orders', AFTER)).toBe(4800);
+  });
+
+  it("throttling falls on the first shard: shards' fractions differ from the stream's, their counts add up to it", () => {
+    const shard = (name: string, k: number): Source => ({ stream: name, part: stream(name).shards[k]!.name });
+    // Clicks-Stream: 2000 of 8000 attempted records throttled, all on its first shard (4000 attempted).
+    expect(truth.value('WriteProvisionedThroughputExceeded', 'Average', 'Clicks-Stream', BEFORE)).toBe(0.25);
+    expect([0, 1, 2].map((k) => truth.value('Shard.WriteProvisionedThroughputExceeded', 'Average', shard('Clicks-Stream', k), BEFORE))).toEqual([0.5, 0, 0]);
+    // orders: 6 of 300 GetRecords calls throttled (2%), all on its first shard (207 calls).
+    expect(truth.value('ReadProvisionedThroughputExceeded', 'Average', 'orders', AFTER)).toBe(0.02);
+    expect([0, 1].map((k) => truth.value('Shard.ReadProvisionedThroughputExceeded', 'Average', shard('orders', k), AFTER))).toEqual([6 / 207, 0]);
+    for (const [m, name] of [['WriteProvisionedThroughputExceeded', 'Clicks-Stream'], ['ReadProvisionedThroughputExceeded', 'orders'], ['ReadProvisionedThroughputExceeded', HOT_RECORDS]] as const) {
+      const parts = stream(name).shards.map((_, k) => truth.summary(`Shard.${m}`, shard(name, k), AFTER)!);
+      const whole = truth.summary(m, name, AFTER)!;
+      expect([sum(parts.map((x) => x.sum)), sum(parts.map((x) => x.count))], `${name} ${m}`).toEqual([whole.sum, whole.count]);
+    }
   });
 
   it("each stream-level Sum is the sum of its shards' (the shard series are twins, not extra traffic)", () => {
@@ -150,7 +165,7 @@ describe('extended synthetic data: per-profile series', () => {
         expect(seed.extended).toBe(false);
         expect(seed.metrics).toEqual(SYNTHETIC_METRICS);
         expect(seed.streams.every((s) => !s.consumers.length && !s.shards.length)).toBe(true);
-        expect(d.metrics).toEqual([...SYNTHETIC_METRICS, ...EXTENDED_METRICS]);
+        expect(d.metrics).toEqual([...SYNTHETIC_METRICS, ...EXTENDED_METRICS, ...SHARD_METRICS]);
       });
 
       it('only adds to the seed data: every seed sample is in the extended text, unchanged', () => {
@@ -175,7 +190,49 @@ describe('extended synthetic data: per-profile series', () => {
         expectValidOpenMetrics(d.openmetrics, d.seriesCount);
       });
 
+      it('with `enhanced` alone, is the seed data set plus shard series under the stream-level names', () => {
+        const e = syntheticKinesis(name, { ...FIXED_WINDOW, enhanced: true });
+        expect([e.extended, e.enhanced]).toEqual([false, true]);
+        expect(e.metrics).toEqual([...SYNTHETIC_METRICS, ...SHARD_METRICS]);
+        expect(e.streams.map((s) => s.shards.length)).toEqual([2, 3, 1, 1]);
+        expect(e.streams.every((s) => !s.consumers.length)).toBe(true);
+        const lines = new Set(e.openmetrics.split('\n'));
+        expect(seed.openmetrics.split('\n').filter((l) => !l.startsWith('#') && l && !lines.has(l)).slice(0, 3)).toEqual([]);
+        // Extended without enhanced monitoring: no shard label anywhere.
+        const off = syntheticKinesis(name, { ...FIXED_WINDOW, extended: true, enhanced: false });
+        expect(off.streams.every((s) => !s.shards.length)).toBe(true);
+        expect(off.openmetrics).not.toContain(`${profile.labels.shard}="`);
+        expect(off.metrics).toEqual([...SYNTHETIC_METRICS, ...EXTENDED_METRICS]);
+      });
+
+      it('labels every series as the exporter does', () => {
+        const first = d.openmetrics.split('\n').find((l) => l.startsWith('aws_kinesis_'))!;
+        const want = { 'cloudwatch-exporter': 'job="aws_kinesis"', yace: 'name="arn:aws:kinesis:', 'logzio-metric-streams': 'job="metric-streams"' }[name];
+        expect(first).toContain(want);
+        if (name === 'yace') {
+          // A shard series carries its stream's ARN.
+          const shardLine = d.openmetrics.split('\n').find((l) => l.includes('dimension_ShardId="shardId-000000000000"') && l.includes('dimension_StreamName="orders"'))!;
+          expect(shardLine).toContain('name="arn:aws:kinesis:us-east-1:111122223333:stream/orders"');
+        }
+      });
+
+      if (name !== 'logzio-metric-streams') {
+        it('refuses Maximum series without region and account: this exporter always labels them', () => {
+          expect(() => syntheticKinesis(name, { ...FIXED_WINDOW, bareMaximum: true })).toThrow(/always labels/);
+        });
+      }
+
       if (name === 'logzio-metric-streams') {
+        it('with `bareMaximum`, leaves region and account off the _max series only, as the current metric-stream Lambda does', () => {
+          const bare = syntheticKinesis(name, { ...FIXED_WINDOW, extended: true, bareMaximum: true });
+          const lines = bare.openmetrics.split('\n').filter((l) => l.startsWith('aws_kinesis_'));
+          const max = lines.filter((l) => /^\w+_max\{/.test(l));
+          expect(max.length).toBeGreaterThan(0);
+          for (const l of max) expect(l).not.toMatch(/[{,](region|account)=/);
+          for (const l of lines.filter((x) => !/^\w+_max\{/.test(x))) expect(l).toMatch(/[{,]account="\d+",.*region="/);
+          expect(bare.seriesCount).toBe(d.seriesCount);
+        });
+
         it('lowercases consumer names and shard ids too, as metric streams do', () => {
           const orders = d.streams.find((s) => s.name === 'orders')!;
           expect(orders.consumers.map((c) => c.labelValue)).toEqual(['analytics', 'archiver']);

@@ -24,7 +24,7 @@ export interface PeriodSummary {
   max: number;
 }
 
-/** An enhanced fan-out consumer or a shard of a stream (extended data only). */
+/** An enhanced fan-out consumer (extended data only) or a shard (enhanced monitoring only) of a stream. */
 export interface SyntheticPart {
   /** The consumer name or shard id as AWS spells it; with the stream's name, the key for the truth helpers. */
   name: string;
@@ -45,7 +45,7 @@ export interface SyntheticStream {
   /** Its enhanced fan-out consumers, whose series carry the consumer label (none without `extended`). */
   consumers: readonly SyntheticPart[];
   /**
-   * Its open shards, whose series carry the shard label (none without `extended`). Shard-level metrics share
+   * Its open shards, whose series carry the shard label (none without `enhanced`). Shard-level metrics share
    * their Prometheus names with the stream-level ones (IncomingBytes, …), and each stream-level Sum is the
    * sum of its shards' Sums.
    */
@@ -72,12 +72,23 @@ export interface SyntheticOptions {
   /** Seconds between samples: CloudWatch's 60 s period, as the exporters publish it. */
   stepSeconds?: number;
   /**
-   * Also the data the rows beyond the seed read (issue 6): two more streams, running at 80% of their
-   * limits (EXTENDED_STREAM_MODELS); the success-rate and record-outcome metrics; enhanced fan-out
-   * consumers; and shard-level series under the stream-level names. Off (the default): exactly the
-   * seed's data set, byte for byte.
+   * Also the data the rows beyond the seed read: two more streams, running at 80% of their limits
+   * (EXTENDED_STREAM_MODELS); the success-rate and record-outcome metrics; enhanced fan-out consumers.
+   * Off (the default): the seed's streams and metrics.
    */
   extended?: boolean;
+  /**
+   * Enhanced (shard-level) monitoring on: every stream's shards publish their own series, IncomingBytes,
+   * IncomingRecords and the two throughput-exceeded metrics under the stream-level names (SHARD_TWINS).
+   * Default: the value of `extended` (both off: exactly the seed's data set).
+   */
+  enhanced?: boolean;
+  /**
+   * The exporter's Maximum series carry no region and account labels: Logz.io's metric-stream Lambda on its
+   * OpenTelemetry 1.0 path (ExporterQuirks.bareMaximum). Off (the default): they carry them, as its older
+   * path did. Refused for an exporter that always labels its series.
+   */
+  bareMaximum?: boolean;
 }
 
 /**
@@ -119,7 +130,11 @@ export interface SyntheticKinesis {
   stepSeconds: number;
   /** True when the data holds the rows beyond the seed (SyntheticOptions.extended). */
   extended: boolean;
-  /** Catalog ids of the metrics the data holds: the seed dashboard's ten, and with `extended` EXTENDED_METRICS too. */
+  /** True when the streams' shards publish series (SyntheticOptions.enhanced). */
+  enhanced: boolean;
+  /** True when the Maximum series carry no region and account (SyntheticOptions.bareMaximum). */
+  bareMaximum: boolean;
+  /** Catalog ids of the metrics the data holds: the seed dashboard's ten, EXTENDED_METRICS with `extended`, SHARD_METRICS with `enhanced`. */
   metrics: readonly string[];
   streams: readonly SyntheticStream[];
   /** OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, ending with `# EOF`. */
@@ -199,7 +214,7 @@ interface StreamModel {
   activity(i: number, stepAt: number): Activity;
   /** Extended data only: its enhanced fan-out consumers. */
   consumers?: readonly ConsumerModel[];
-  /** Extended data only: its open shards (enhanced monitoring on). */
+  /** Its open shards; they publish series with enhanced monitoring on (SyntheticOptions.enhanced). */
   shards?: readonly ShardModel[];
 }
 
@@ -235,11 +250,11 @@ export const STREAM_MODELS: readonly StreamModel[] = [
     name: 'orders',
     region: 'us-east-1',
     account: ACCOUNT_A,
-    role: 'constant rates, no throttling: 6000 records and 3,072,000 bytes per minute in and out',
+    role: 'constant rates: 6000 records and 3,072,000 bytes per minute in and out; no write throttling, 2% of GetRecords calls read-throttled (all on its first shard)',
     activity: () => ({
       putRecordCalls: 1200, putRecordsCalls: 48, recordsPerBatch: 100, writeThrottledFraction: 0, bytesPerRecord: 512,
       putRecordLatencyMs: 12, putRecordsLatencyMs: 38,
-      getRecordsCalls: 300, readThrottledCalls: 0, recordsRead: 6000, getRecordsLatencyMs: 9, iteratorAgeMs: 800,
+      getRecordsCalls: 300, readThrottledCalls: 6, recordsRead: 6000, getRecordsLatencyMs: 9, iteratorAgeMs: 800,
     }),
     consumers: [
       readsEverything('analytics', () => ({ events: 300, millisBehindLatest: 200, subscribeCalls: 2, rateExceeded: 0 })),
@@ -477,6 +492,18 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
+/** Splits a whole number over shards in order, each taking at most its cap (the first shard fills first). */
+function firstShards(total: number, caps: readonly number[]): number[] {
+  let rest = total;
+  const parts = caps.map((cap) => {
+    const n = Math.min(cap, rest);
+    rest -= n;
+    return n;
+  });
+  if (rest > 0) throw new Error(`model error: ${total} does not fit in shards of ${caps.join(', ')}`);
+  return parts;
+}
+
 function shardActivities(model: StreamModel, a: Activity, i: number, stepAt: number): ShardActivity[] {
   const shards = model.shards ?? [];
   const weights = shards.map((s) => s.weight);
@@ -484,9 +511,11 @@ function shardActivities(model: StreamModel, a: Activity, i: number, stepAt: num
   const writeCalls = split(a.putRecordCalls + a.putRecordsCalls);
   const records = split(written(a));
   const tried = split(attempted(a));
-  const rejected = split(throttled(a));
+  // Throttling falls on the hot shard first: shards' throttled fractions differ from the stream's, so an
+  // average that took shard series in would be off even where sums are not counted twice.
+  const rejected = firstShards(throttled(a), tried);
   const gets = split(a.getRecordsCalls);
-  const readRejected = split(a.readThrottledCalls);
+  const readRejected = firstShards(a.readThrottledCalls, gets);
   return shards.map((s, k) => ({
     writeCalls: writeCalls[k]!,
     written: records[k]!,
@@ -525,8 +554,11 @@ function written(a: Activity): number {
 /** The seed dashboard's metrics, in catalog ids. */
 export const SYNTHETIC_METRICS: readonly string[] = Object.keys(SUMMARIES);
 
-/** What the extended data adds, in catalog ids: stream-, consumer- and shard-level metrics of the rows beyond the seed. */
-export const EXTENDED_METRICS: readonly string[] = [...Object.keys(ROW_SUMMARIES), ...Object.keys(CONSUMER_SUMMARIES), ...Object.keys(SHARD_SUMMARIES)];
+/** What the extended data adds, in catalog ids: stream- and consumer-level metrics of the rows beyond the seed. */
+export const EXTENDED_METRICS: readonly string[] = [...Object.keys(ROW_SUMMARIES), ...Object.keys(CONSUMER_SUMMARIES)];
+
+/** What enhanced monitoring adds, in catalog ids: the shard-level metrics. */
+export const SHARD_METRICS: readonly string[] = Object.keys(SHARD_SUMMARIES);
 
 /** A statistic's value from a period summary, as CloudWatch defines it. */
 export function statisticValue(s: PeriodSummary, statistic: Statistic): number {
@@ -557,16 +589,21 @@ export interface ExporterQuirks {
    * aggregate them away); `consumer` is set on a consumer's series.
    */
   extraLabels(s: { name: string; region: string; account: string }, consumer?: string): Record<string, string>;
+  /** The exporter may publish Maximum series without the region and account labels (SyntheticOptions.bareMaximum). */
+  bareMaximum?: boolean;
 }
 
 const exporterQuirks: Readonly<Record<string, ExporterQuirks>> = {
   // prometheus/cloudwatch_exporter: one exporter per region, so no region label; stream names as AWS spells them.
+  // Every series carries job="aws_kinesis" and instance="" (an empty label is no label to Prometheus);
+  // shard series come from a second rule for the same metric, with [StreamName, ShardId].
   'cloudwatch-exporter': {
     streamLabelValue: (name) => name,
     partLabelValue: (name) => name,
-    extraLabels: () => ({ job: 'cloudwatch', instance: 'cloudwatch-exporter:9106' }),
+    extraLabels: () => ({ job: 'aws_kinesis' }),
   },
-  // YACE adds the resource ARN as `name` (a consumer's own ARN on its series).
+  // YACE's discovery jobs add the resource ARN as `name` (the stream's on its shard series, a consumer's own
+  // ARN on its series), and export every dimension combination: stream and shard series share a name.
   yace: {
     streamLabelValue: (name) => name,
     partLabelValue: (name) => name,
@@ -576,11 +613,13 @@ const exporterQuirks: Readonly<Record<string, ExporterQuirks>> = {
       name: `arn:aws:kinesis:${s.region}:${s.account}:stream/${s.name}${consumer ? `/consumer/${consumer}:1709251200` : ''}`,
     }),
   },
-  // Logz.io metric streams lowercase dimension values.
+  // Logz.io metric streams lowercase dimension values; the metric-stream Lambda's OpenTelemetry 1.0 path puts
+  // region and account on _sum, _count and _min only (logzio/metric-stream-lambda, handler/handler.go).
   'logzio-metric-streams': {
     streamLabelValue: (name) => name.toLowerCase(),
     partLabelValue: (name) => name.toLowerCase(),
     extraLabels: () => ({ job: 'metric-streams' }),
+    bareMaximum: true,
   },
 };
 
@@ -681,14 +720,17 @@ export function syntheticKinesis(profileName: string, options: SyntheticOptions)
   const step = options.stepSeconds ?? 60;
   const { start, end } = options;
   const extended = options.extended ?? false;
+  const enhanced = options.enhanced ?? extended;
+  const bareMaximum = options.bareMaximum ?? false;
   if (!Number.isInteger(step) || step <= 0) throw new Error(`stepSeconds must be a positive integer, got ${step}`);
   if (start % step !== 0 || (end - start) % step !== 0 || end <= start) {
     throw new Error(`start and end must be multiples of ${step} s with end > start (got ${start}, ${end})`);
   }
   const quirks = exporterQuirksOf(profileName);
+  if (bareMaximum && !quirks.bareMaximum) throw new Error(`profile ${profileName}: its exporter always labels Maximum series with region and account`);
   const profile = getProfile(profileName);
   const { labels: names } = profile;
-  const metricIds = extended ? [...SYNTHETIC_METRICS, ...EXTENDED_METRICS] : SYNTHETIC_METRICS;
+  const metricIds = [...SYNTHETIC_METRICS, ...(extended ? EXTENDED_METRICS : []), ...(enhanced ? SHARD_METRICS : [])];
   const streamModels = extended ? [...STREAM_MODELS, ...EXTENDED_STREAM_MODELS] : STREAM_MODELS;
 
   const last = (end - start) / step;
@@ -703,7 +745,7 @@ export function syntheticKinesis(profileName: string, options: SyntheticOptions)
     if (names.region) labels[names.region] = m.region;
     if (names.account) labels[names.account] = m.account;
     const consumers = extended ? (m.consumers ?? []).map((c) => part(c.name)) : [];
-    const shards = extended ? (m.shards ?? []).map((_, k) => part(shardId(k))) : [];
+    const shards = enhanced ? (m.shards ?? []).map((_, k) => part(shardId(k))) : [];
     for (const parts of [consumers, shards]) {
       if (new Set(parts.map((p) => p.labelValue)).size !== parts.length) throw new Error(`profile ${profileName}: two consumers or shards of ${m.name} share a label value`);
     }
@@ -766,6 +808,7 @@ export function syntheticKinesis(profileName: string, options: SyntheticOptions)
     for (const metricId of sources) {
       for (const stream of streams) {
         for (const series of seriesOf(metricId, stream)) {
+          if (bareMaximum && component === 'max') for (const l of [names.region, names.account]) if (l) delete series.labels[l];
           const text = labelText(series.labels);
           if (seen.has(text)) throw new Error(`profile ${profileName}: two series ${name}{${text}}`);
           seen.add(text);
@@ -833,6 +876,8 @@ export function syntheticKinesis(profileName: string, options: SyntheticOptions)
     end,
     stepSeconds: step,
     extended,
+    enhanced,
+    bareMaximum,
     metrics: metricIds,
     streams,
     openmetrics: lines.join('\n') + '\n',
