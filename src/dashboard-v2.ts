@@ -59,6 +59,9 @@ type ClassicPanel = Json & {
   fieldConfig?: v2.FieldConfigSource;
   pluginVersion?: string;
   transparent?: boolean;
+  repeat?: string;
+  repeatDirection?: string;
+  maxPerRow?: number;
   collapsed?: boolean;
   panels?: ClassicPanel[];
 };
@@ -99,9 +102,17 @@ function panelElement(p: ClassicPanel): v2.PanelKind {
   };
 }
 
+/** A panel repeated per value of a variable: the grid item carries it (Grafana's getRepeatOptionsFromPanel). */
+function repeatOf(p: ClassicPanel): v2.RepeatOptions | undefined {
+  if (!p.repeat) return undefined;
+  const direction = p.repeatDirection === 'h' || p.repeatDirection === 'v' ? p.repeatDirection : undefined;
+  return { mode: as<v2.RepeatMode.Variable>('variable'), value: p.repeat, ...(direction ? { direction } : {}), ...(p.maxPerRow && p.maxPerRow > 0 ? { maxPerRow: p.maxPerRow } : {}) };
+}
+
 function gridItem(p: ClassicPanel, y: number): v2.GridLayoutItemKind {
   const g = p.gridPos ?? { x: 0, y: 0, w: 6, h: 3 };
-  return { kind: 'GridLayoutItem', spec: { x: g.x, y, width: g.w, height: g.h, element: { kind: 'ElementReference', name: `panel-${p.id ?? 0}` } } };
+  const repeat = repeatOf(p);
+  return { kind: 'GridLayoutItem', spec: { x: g.x, y, width: g.w, height: g.h, element: { kind: 'ElementReference', name: `panel-${p.id ?? 0}` }, ...(repeat ? { repeat } : {}) } };
 }
 
 function rowsLayout(panels: ClassicPanel[], elements: Record<string, v2.Element>): v2.RowsLayoutKind {

@@ -119,6 +119,19 @@ describe('the v2 form is the same dashboard', () => {
     }
   });
 
+  it('a panel repeated per value of a variable keeps its repeat on its grid item', () => {
+    const classic = JSON.parse(serialize(synth({ profile: 'cloudwatch', ...ALL_ROWS })));
+    const repeated = classic.panels.filter((p: any) => p.repeat);
+    expect(repeated.length).toBeGreaterThan(0);
+    const items = (toV2Resource(synth({ profile: 'cloudwatch', ...ALL_ROWS })).spec.layout as any).spec.rows.flatMap((r: any) => r.spec.layout.spec.items);
+    for (const p of repeated) {
+      const item = items.find((i: any) => i.spec.element.name === `panel-${p.id}`);
+      expect(item.spec.repeat, p.title).toEqual({ mode: 'variable', value: p.repeat, ...(p.repeatDirection ? { direction: p.repeatDirection } : {}), ...(p.maxPerRow ? { maxPerRow: p.maxPerRow } : {}) });
+    }
+    // Panels without a repeat get none (repeatDirection alone repeats nothing).
+    expect(items.filter((i: any) => i.spec.repeat)).toHaveLength(repeated.length);
+  });
+
   it("Grafana's schema catches a broken resource (the schema test can fail)", () => {
     const { spec } = toV2Resource(synth());
     expect(validateGrafanaV2Spec({ ...spec, layout: undefined })).toBe(false);
