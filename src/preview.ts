@@ -1,3 +1,4 @@
+import { isObject, type JsonObject } from './json.ts';
 import { canonical } from './serialize.ts';
 
 /**
@@ -55,16 +56,15 @@ export interface Comparison {
   removed: PreviewItem[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Obj = JsonObject;
 const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : fallback);
 
 function toItem(p: Obj, y: number, extra: Partial<PreviewItem> = {}, grid?: Obj): PreviewItem {
-  const g = grid ?? (isObj(p.gridPos) ? p.gridPos : {});
+  const g = grid ?? (isObject(p.gridPos) ? p.gridPos : {});
   const row = p.type === 'row';
   const x = Math.min(Math.max(num(g.x, 0), 0), GRID_COLUMNS - 1);
   const w = row ? GRID_COLUMNS : Math.min(Math.max(num(g.w, 12), 1), GRID_COLUMNS - x);
-  const fc = isObj(p.fieldConfig) && isObj(p.fieldConfig.defaults) ? p.fieldConfig.defaults : {};
+  const fc = isObject(p.fieldConfig) && isObject(p.fieldConfig.defaults) ? p.fieldConfig.defaults : {};
   return {
     kind: row ? 'row' : 'panel',
     ...(typeof p.id === 'number' ? { id: p.id } : {}),
@@ -95,16 +95,16 @@ export const MAX_GRID_ROWS = 10_000;
  * Said as "path: problem"; positions are only checked where given (old dashboards have none).
  */
 export function notPreviewable(dashboard: unknown): string | undefined {
-  if (!isObj(dashboard)) return 'not a dashboard: expected a JSON object with "panels"';
+  if (!isObject(dashboard)) return 'not a dashboard: expected a JSON object with "panels"';
   if (!Array.isArray(dashboard.panels)) return `panels: ${dashboard.panels === undefined ? 'missing: a dashboard JSON has a "panels" list' : 'not an array'}`;
   let count = 0;
   const check = (panels: unknown[], at: string): string | undefined => {
     for (const [i, p] of panels.entries()) {
       const here = `${at}[${i}]`;
-      if (!isObj(p)) return `${here}: a panel is a JSON object`;
+      if (!isObject(p)) return `${here}: a panel is a JSON object`;
       if (++count > MAX_PREVIEW_PANELS) return `panels: more than ${MAX_PREVIEW_PANELS} panels`;
       if (p.gridPos !== undefined) {
-        if (!isObj(p.gridPos)) return `${here}.gridPos: an object { x, y, w, h }`;
+        if (!isObject(p.gridPos)) return `${here}.gridPos: an object { x, y, w, h }`;
         for (const [k, lo, hi] of [['x', 0, GRID_COLUMNS - 1], ['w', 1, GRID_COLUMNS], ['y', 0, MAX_GRID_ROWS], ['h', 1, MAX_GRID_ROWS]] as const) {
           const v = p.gridPos[k];
           if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) return `${here}.gridPos.${k}: a number from ${lo} to ${hi}`;
@@ -122,17 +122,17 @@ export function notPreviewable(dashboard: unknown): string | undefined {
 }
 
 export function layoutItems(dashboard: unknown): PreviewItem[] {
-  if (!isObj(dashboard)) throw new TypeError('a dashboard is a JSON object');
-  const all = (Array.isArray(dashboard.panels) ? dashboard.panels : []).filter(isObj);
-  const top = all.filter((p) => isObj(p.gridPos));
-  const gy = (p: Obj) => num(isObj(p.gridPos) ? p.gridPos.y : undefined, 0);
-  const gx = (p: Obj) => num(isObj(p.gridPos) ? p.gridPos.x : undefined, 0);
+  if (!isObject(dashboard)) throw new TypeError('a dashboard is a JSON object');
+  const all = (Array.isArray(dashboard.panels) ? dashboard.panels : []).filter(isObject);
+  const top = all.filter((p) => isObject(p.gridPos));
+  const gy = (p: Obj) => num(isObject(p.gridPos) ? p.gridPos.y : undefined, 0);
+  const gx = (p: Obj) => num(isObject(p.gridPos) ? p.gridPos.x : undefined, 0);
   const order = top.map((p, i) => ({ p, i })).sort((a, b) => gy(a.p) - gy(b.p) || gx(a.p) - gx(b.p) || a.i - b.i);
   const items: PreviewItem[] = [];
   let shift = 0;
   for (const { p } of order) {
     const y = Math.max(gy(p), 0) + shift;
-    const children = p.type === 'row' && Array.isArray(p.panels) ? p.panels.filter(isObj) : [];
+    const children = p.type === 'row' && Array.isArray(p.panels) ? p.panels.filter(isObject) : [];
     if (p.type === 'row' && (p.collapsed === true || children.length)) {
       items.push(toItem(p, y, { collapsed: true }));
       if (!children.length) continue;
@@ -150,7 +150,7 @@ export function layoutItems(dashboard: unknown): PreviewItem[] {
   // Panels without a position (hand-written JSON, very old dashboards): two per line under the rest.
   const bottom = Math.max(0, ...items.map((i) => i.y + i.h));
   all
-    .filter((p) => !isObj(p.gridPos))
+    .filter((p) => !isObject(p.gridPos))
     .forEach((p, k) => items.push(toItem(p, bottom + Math.floor(k / 2) * 8, { unplaced: true }, { x: (k % 2) * 12, w: 12, h: 8 })));
   return items;
 }
@@ -161,11 +161,11 @@ export function normalizePanel(panel: Obj): unknown {
   if (rest.type === 'row') delete rest.panels;
   const prune = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(prune);
-    if (!isObj(v)) return v;
+    if (!isObject(v)) return v;
     const out: Obj = {};
     for (const [k, x] of Object.entries(v)) {
       const p = prune(x);
-      if (p === null || p === undefined || (Array.isArray(p) && !p.length) || (isObj(p) && !Object.keys(p).length)) continue;
+      if (p === null || p === undefined || (Array.isArray(p) && !p.length) || (isObject(p) && !Object.keys(p).length)) continue;
       out[k] = p;
     }
     return out;
@@ -401,7 +401,7 @@ function drawPanel(item: PreviewItem, b: Box, status: PanelStatus | undefined, i
 
 function drawRemoved(item: PreviewItem, b: Box, index: number): string {
   const inner = b.width - 20;
-  const g = isObj(item.raw.gridPos) ? item.raw.gridPos : {};
+  const g = isObject(item.raw.gridPos) ? item.raw.gridPos : {};
   const where = item.kind === 'row' ? 'row' : `${item.type}, was at x ${num(g.x, 0)} y ${num(g.y, 0)}, ${num(g.w, 12)}×${num(g.h, 8)}`;
   return el(
     'g',

@@ -110,13 +110,28 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-/** Parses JSON text for `what`; bad syntax or nesting deeper than MAX_JSON_DEPTH is a UsageError. */
+/** A file that was read but is not JSON (or nests too deep): `validate` reports it as the file's problem. */
+export class JsonSyntaxError extends UsageError {
+  override name = 'JsonSyntaxError';
+  constructor(
+    message: string,
+    /** The problem in a file's own terms, without the file's name. */
+    readonly problem: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses JSON text for `what`; bad syntax or nesting deeper than MAX_JSON_DEPTH is a JsonSyntaxError. */
 export function parseJsonText(text: string, what: string, fix = 'fix the syntax'): unknown {
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw new UsageError(`${what}: nested more than ${MAX_JSON_DEPTH} levels deep; this is not a config or a dashboard`);
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new JsonSyntaxError(`${what}: nested more than ${MAX_JSON_DEPTH} levels deep; this is not a config or a dashboard`, `nested more than ${MAX_JSON_DEPTH} levels deep: not a dashboard`);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${what}: not valid JSON (${(err as Error).message}); ${fix}`);
+    const detail = (err as Error).message;
+    throw new JsonSyntaxError(`${what}: not valid JSON (${detail}); ${fix}`, `not valid JSON: ${detail}`);
   }
 }
 

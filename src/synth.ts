@@ -4,12 +4,10 @@ import { rowSets } from '../panels/sets.ts';
 import type { RowSpec } from '../panels/spec.ts';
 import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from './capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
+import { BASE_TAGS } from './dashboard/tags.ts';
 import { getProfile, type ProfileSettings } from './profiles/index.ts';
 
-/** Tags every generated dashboard carries; user tags are added after them. */
-// "kinesis-dashboards" marks dashboards this tool manages: publish refuses to overwrite a live dashboard without it (unless --force).
-export const MANAGED_TAG = 'kinesis-dashboards';
-export const BASE_TAGS = ['aws', 'kinesis', MANAGED_TAG];
+export { BASE_TAGS, MANAGED_TAG } from './dashboard/tags.ts';
 
 /** What shapes the panels: the profile and its settings, and the rows switched on (not uid, title, tags or alerts). */
 export type PanelOptions = Pick<DashboardOptions, 'profile' | 'streams' | 'rows' | 'capacity' | 'periodSeconds'>;

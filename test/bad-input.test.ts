@@ -505,10 +505,10 @@ describe('bad input: exit 2, the field named, no stack trace, nothing sent, noth
 describe('secrets are redacted whatever their length', () => {
   it('a short password is a secret, and redaction covers its JSON form and longer secrets first', async () => {
     const { redact, resolveConnection } = await import('../src/grafana/connection.ts');
-    const ctx = { stdout: () => {}, stderr: () => {}, cwd: dir, env: { GRAFANA_USER: 'ci', GRAFANA_PASSWORD: 'x9z' }, exitCode: 0 };
-    const conn = await resolveConnection(ctx, { url });
+    const env = { cwd: dir, env: { GRAFANA_USER: 'ci', GRAFANA_PASSWORD: 'x9z' }, warn: () => {} };
+    const conn = await resolveConnection({ url }, env);
     expect(conn.secrets).toContain('x9z');
-    const headers = await resolveConnection({ ...ctx, env: { GRAFANA_TOKEN: TOKEN } }, { url, header: ['X-Api-Key: k1', 'X-Team: ab'] });
+    const headers = await resolveConnection({ url, header: ['X-Api-Key: k1', 'X-Team: ab'] }, { ...env, env: { GRAFANA_TOKEN: TOKEN } });
     expect(headers.secrets).toContain('k1'); // named like a credential: secret at any length
     expect(headers.secrets).not.toContain('ab'); // a short value of another header: not taken for one
     expect(redact('pw x9z and "x9z"', ['x9z'])).toBe('pw *** and "***"');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { getProfile, profileNames, prometheusProfileNames, ProfileError, type QuerySpec } from '../src/profiles/index.ts';
+import { getProfile, getPromqlProfile, profileNames, prometheusProfileNames, ProfileError, type QuerySpec } from '../src/profiles/index.ts';
 import { lowerCase, snakeCase } from '../src/profiles/naming.ts';
 
 const series = (metric: string, statistic: QuerySpec['statistic']): QuerySpec => ({ metric, statistic, groupBy: 'stream', across: 'avg', window: 'series' });
-const expr = (profile: string, spec: QuerySpec) => (getProfile(profile).target(spec, 'A').build() as unknown as { expr: string }).expr;
+const expr = (profile: string, spec: QuerySpec) => (getProfile(profile).targets(spec, 'A')[0]!.build() as unknown as { expr: string }).expr;
 
 describe('naming', () => {
   // The reference's name table, entry for entry.
@@ -93,7 +93,7 @@ describe('profiles', () => {
         `group by (streamname, region, account) (${name}_count{streamname=~"$stream", region=~"$region", account=~"$account", ${dims}}))`,
     );
     // Outside Grafana (alert rules) the same join gives the alert its region and account.
-    const plain = getProfile('logzio-metric-streams', { periodSeconds: 60, variables: false }).expr!(age);
+    const plain = getPromqlProfile('logzio-metric-streams', { periodSeconds: 60, variables: false }).expr(age);
     expect(plain).toBe(
       `max by (streamname, region, account) (${name}_max{${dims}, region!=""}) or (max by (streamname) (${name}_max{${dims}, region=""}) * on(streamname) group_right() group by (streamname, region, account) (${name}_count{${dims}}))`,
     );

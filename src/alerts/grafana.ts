@@ -68,7 +68,7 @@ export function grafanaRule(plan: AlertPlan, rule: AlertRule, options: GrafanaRu
         .datasource({ type: 'prometheus', uid: options.datasourceUid })
         .refId('A')
         .editorMode(prometheus.QueryEditorMode.Code)
-        .expr(plan.profile.expr!(rule.spec))
+        .expr(plan.profile.expr(rule.spec))
         .instant(),
     );
   const threshold = new alerting.QueryBuilder('B').datasourceUid(EXPRESSIONS).model(

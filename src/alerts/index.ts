@@ -1,4 +1,4 @@
-import type { DashboardOptions } from '../config/schema.ts';
+import type { AlertOptions, DashboardOptions } from '../config/schema.ts';
 import type { AlertFormat } from './formats.ts';
 import { DEFAULT_ALERT_FOLDER, grafanaRuleFile } from './grafana.ts';
 import { prometheusRuleFile } from './prometheus.ts';
@@ -9,15 +9,6 @@ export { DEFAULT_ALERT_FOLDER, grafanaRuleFile, grafanaRuleGroup, grafanaRuleTit
 export { prometheusAnnotations, prometheusMessage, prometheusRuleFile } from './prometheus.ts';
 
 export { ALERT_FORMATS, type AlertFormat } from './formats.ts';
-
-/** Everything a rule file needs besides the dashboard's options. */
-export interface AlertFileSettings {
-  grafanaUrl?: string;
-  /** Grafana format only, and required there. */
-  datasourceUid?: string;
-  /** Grafana format only (default "Kinesis"). */
-  folder?: string;
-}
 
 export interface AlertFile {
   uid: string;
@@ -32,7 +23,7 @@ export function alertFileName(uid: string, format: AlertFormat): string {
 }
 
 /** The rule file for one dashboard: pure, the same bytes for the same input. */
-export function alertFile(options: DashboardOptions, format: AlertFormat, settings: AlertFileSettings = {}): AlertFile {
+export function alertFile(options: DashboardOptions, format: AlertFormat, settings: AlertOptions = {}): AlertFile {
   const plan = alertPlan(options);
   const grafanaUrl = settings.grafanaUrl !== undefined ? { grafanaUrl: settings.grafanaUrl } : {};
   let content: string;

@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION_HOURS, SHARD_LIMIT_TEXT, SHARD_LIMITS, type ShardLimi
 import { metric } from '../catalog/index.ts';
 import type { DashboardOptions } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-import { getProfile, ProfileError, prometheusProfileNames, type Profile, type ProfileSettings, type QuerySpec } from '../profiles/index.ts';
+import { getPromqlProfile, ProfileError, prometheusProfileNames, type Profile, type ProfileSettings, type PromqlProfile, type QuerySpec } from '../profiles/index.ts';
 import { profileSettings } from '../synth.ts';
 import { panelLinker } from './panel-links.ts';
 
@@ -67,7 +67,7 @@ export interface AlertRule {
 export interface AlertPlan {
   /** The dashboard's uid: the rule group's name and the file's. */
   uid: string;
-  profile: Profile;
+  profile: PromqlProfile;
   rules: AlertRule[];
   /** Things the user should know, e.g. which rules were left out and why (printed, and comments in the file). */
   notes: string[];
@@ -137,7 +137,7 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
   if (!prometheusProfileNames().includes(options.profile)) {
     throw new UsageError(`dashboard ${options.uid}: profile ${options.profile}: ${NOT_PROMQL}`);
   }
-  const profile = getProfile(options.profile, alertProfileSettings(options));
+  const profile = getPromqlProfile(options.profile, alertProfileSettings(options));
   const retentionHours = options.capacity?.retentionHours ?? DEFAULT_RETENTION_HOURS;
   const line = iteratorAgeLine(retentionHours);
   // A whole number of milliseconds, as the metric is.
@@ -251,7 +251,7 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
   // Every expression is made now: a spec the profile cannot express fails before anything is written.
   for (const r of rules) {
     try {
-      profile.expr!(r.spec);
+      profile.expr(r.spec);
     } catch (e) {
       if (e instanceof ProfileError) throw new UsageError(`dashboard ${options.uid}: ${r.name}: ${e.message}`);
       throw e;
@@ -304,5 +304,5 @@ export function digest(text: string, length: number): string {
 
 /** The rule's expression: the profile's query for the spec, compared with the threshold. */
 export function ruleExpr(plan: AlertPlan, rule: AlertRule): string {
-  return `(${plan.profile.expr!(rule.spec)}) > ${rule.threshold}`;
+  return `(${plan.profile.expr(rule.spec)}) > ${rule.threshold}`;
 }

@@ -1,5 +1,5 @@
-import type { Context } from '../cli/context.ts';
 import { UsageError, formatIssues } from '../errors.ts';
+import { isObject, jsonKind } from '../json.ts';
 import { MAX_BYTES, readJsonFile } from '../read.ts';
 import type { ConfigFile } from './file.ts';
 import { DashboardOptions } from './schema.ts';
@@ -13,8 +13,8 @@ type Issue = { path: readonly PropertyKey[]; message: string };
  * the field) and the raw JSON: dashboard fields are merged as written (defaults applied once,
  * after merging), so an entry's unset field inherits the top level's.
  */
-async function readConfigFile(ctx: Context, path: string): Promise<{ file?: ConfigFile; raw: RawConfig; problems: string[]; schemas: ConfigModule }> {
-  const raw = readJsonFile(ctx.cwd, path, `--config ${path}`, MAX_BYTES.config, 'pass an existing JSON file');
+async function readConfigFile(cwd: string, path: string): Promise<{ file?: ConfigFile; raw: RawConfig; problems: string[]; schemas: ConfigModule }> {
+  const raw = readJsonFile(cwd, path, `--config ${path}`, MAX_BYTES.config, 'pass an existing JSON file');
   // Everything below reads fields of an object: anything else is said here, in the file's terms.
   if (!isObject(raw)) throw new UsageError(`--config ${path}: invalid\nconfig: a JSON object ({ "profile": … }) is expected, not ${jsonKind(raw)}`);
   // The config file's schema (and the targets') loads only when there is a file to check.
@@ -29,7 +29,8 @@ async function readConfigFile(ctx: Context, path: string): Promise<{ file?: Conf
 
 const lines = (issues: readonly Issue[], prefix: string) => (issues.length ? formatIssues(issues, prefix).split('\n') : []);
 
-export interface DashboardFlagValues {
+/** Which dashboards a command makes: the command line's dashboard flags (they win over the config file). */
+export interface DashboardFlags {
   config?: string;
   profile?: string;
   uid?: string;
@@ -54,21 +55,16 @@ function pickDefined(source: Record<string, unknown>, keys: readonly string[]): 
   return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** How a JSON value is named in messages. */
-export const jsonKind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
-
 /**
  * Every dashboard the config and flags describe: defaults, then the config file's top level,
  * then each `dashboards` entry, then flags (flags win). Each entry is parsed once, merged.
  * Every problem of the file is reported at once.
  */
-export async function loadPlan(ctx: Context, flags: DashboardFlagValues): Promise<{ dashboards: PlannedDashboard[]; file: ConfigFile }> {
+export async function loadPlan(cwd: string, flags: DashboardFlags): Promise<{ dashboards: PlannedDashboard[]; file: ConfigFile }> {
   const flagged = pickDefined(flags as Record<string, unknown>, ['profile', 'uid', 'title']);
   if (!flags.config) return { dashboards: [{ options: single({}, flagged), targets: [] }], file: {} };
 
-  const { file, raw, problems, schemas } = await readConfigFile(ctx, flags.config);
+  const { file, raw, problems, schemas } = await readConfigFile(cwd, flags.config);
   const invalid = (found: string[]) => new UsageError(`--config ${flags.config}: invalid\n${[...new Set(found)].join('\n')}`);
   const entries = Array.isArray(raw.dashboards) ? raw.dashboards : undefined;
   // An entry's own fields, checked alone: its problems are reported along with the file's.
@@ -111,8 +107,8 @@ function single(topLevel: Record<string, unknown>, flagged: Record<string, unkno
 }
 
 /** The one dashboard of commands that make a single one (preview, and generate/publish without a list). */
-export async function loadDashboardOptions(ctx: Context, flags: DashboardFlagValues): Promise<{ options: DashboardOptions; file: ConfigFile }> {
-  const { dashboards, file } = await loadPlan(ctx, flags);
+export async function loadDashboardOptions(cwd: string, flags: DashboardFlags): Promise<{ options: DashboardOptions; file: ConfigFile }> {
+  const { dashboards, file } = await loadPlan(cwd, flags);
   if (dashboards.length > 1) throw new UsageError(`--config ${flags.config}: lists ${dashboards.length} dashboards; this command takes one`);
   return { options: dashboards[0]!.options, file };
 }

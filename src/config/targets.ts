@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { NAMESPACE_PATTERN } from '../grafana/k8s.ts';
 import { baseUrlProblem } from './url.ts';
 import { LOGZIO_REGIONS } from '../grafana/regions.ts';
+import { DASHBOARD_APIS } from '../grafana/store.ts';
 import { Concurrency, OrgId } from './limits.ts';
 import { FolderPath, FolderUid } from './schema.ts';
 
@@ -41,7 +42,7 @@ export const Target = z
     /** Folder path by title ("Team/Kinesis"), found or created; or an existing folder's uid. */
     folder: z.optional(FolderPath),
     folderUid: z.optional(FolderUid),
-    api: z.optional(z.enum(['auto', 'legacy', 'k8s'])),
+    api: z.optional(z.enum(DASHBOARD_APIS)),
     /** The Kubernetes-style API's namespace (Grafana Cloud: stacks-<id>); found from the server when left out. */
     namespace: z.optional(z.string().check(z.regex(NAMESPACE_PATTERN, 'a namespace such as stacks-12345 (Grafana Cloud) or org-2'))),
     /** Requests in flight at once for this target (Logz.io allows 100 per account). */

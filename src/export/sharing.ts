@@ -1,3 +1,4 @@
+import { isObject, type JsonObject } from '../json.ts';
 import type { Profile } from '../profiles/index.ts';
 
 /**
@@ -63,9 +64,6 @@ const BUILT_IN_UIDS = new Set(['grafana', '-- Grafana --', '-- Mixed --', '-- Da
 // Grafana's variableRegex (public/app/features/variables/utils.ts): $var, [[var]], [[var:fmt]], ${var}, ${var.field}, ${var:fmt}.
 const VARIABLE_REF = /^(?:\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\})$/;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
 export interface SharingInput {
   name: string;
   label: string;
@@ -89,8 +87,6 @@ export type SharingDashboard = JsonObject & {
   id: null;
 };
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The input's name, as Grafana derives it from the datasource's name: "DS_" + upper case, "_" for anything else. */
 export function inputName(datasourceName: string): string {
   return `DS_${datasourceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
@@ -104,7 +100,7 @@ export function inputName(datasourceName: string): string {
  */
 export function toSharingFormat(dashboard: unknown, profile: Pick<Profile, 'datasource'>): SharingDashboard {
   // A plain JSON copy: builders' objects become data, undefined fields disappear.
-  const copy = JSON.parse(JSON.stringify(dashboard ?? null)) as Json;
+  const copy: unknown = JSON.parse(JSON.stringify(dashboard ?? null));
   if (!isObject(copy)) throw new Error('toSharingFormat: not a dashboard object');
   if ('__inputs' in copy || /\$\{DS_/.test(JSON.stringify(copy))) throw new Error('toSharingFormat: the dashboard already is in the sharing format');
 

@@ -1,4 +1,3 @@
-import type { Context } from '../cli/context.ts';
 import { checked, Concurrency, numberFromText, OrgId, RetryBaseMs, TimeoutSeconds } from '../config/limits.ts';
 import { baseUrlProblem } from '../config/url.ts';
 import { UsageError } from '../errors.ts';
@@ -39,6 +38,13 @@ export interface ConnectionFlags {
   concurrencyFrom?: string;
 }
 
+/** Where the connection's settings are read: files relative to `cwd`, variables from `env`; `warn` hears about risks taken. */
+export interface ConnectionEnvironment {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  warn(message: string): void;
+}
+
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 /** The base address given by `what` (a flag or variable), by the one address rule; trimmed of a trailing line break. */
@@ -68,9 +74,9 @@ export function secretValue(raw: string, what: string, token: boolean): string {
   return v;
 }
 
-export function readSecretFile(ctx: Pick<Context, 'cwd'>, path: string, flag: string): string {
+export function readSecretFile(cwd: string, path: string, flag: string): string {
   const fix = 'pass a file holding the token';
-  const text = utf8(readBounded(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.secret, fix), `${flag} ${path}`, fix);
+  const text = utf8(readBounded(cwd, path, `${flag} ${path}`, MAX_BYTES.secret, fix), `${flag} ${path}`, fix);
   if (!text.trim()) throw new UsageError(`${flag} ${path}: the file is empty; put the token in it`);
   return secretValue(text, `${flag} ${path}`, true);
 }
@@ -107,8 +113,7 @@ export function readCaCert(cwd: string, path: string): Buffer {
  * Builds the connection from flags and environment. Bad values are UsageErrors naming the flag or
  * variable; secrets are kept out of every message.
  */
-export async function resolveConnection(ctx: Context, flags: ConnectionFlags): Promise<Connection> {
-  const env = ctx.env;
+export async function resolveConnection(flags: ConnectionFlags, { cwd, env, warn }: ConnectionEnvironment): Promise<Connection> {
   const fromEnv = (name: string, what: string, token = false): string => {
     const v = env[name];
     if (!v) throw new UsageError(`${flags.label ?? 'config'}: ${what} ${name} is not set in the environment; export it (in CI, from the repository's secrets)`);
@@ -125,7 +130,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
   if (flags.prometheusUrl !== undefined) {
     if (flags.url || logzio) throw new UsageError('--prometheus-url and --url/--logzio-region: pick one place to read from');
     base = parseUrl(flags.prometheusUrl, '--prometheus-url');
-    const token = flags.tokenFile ? readSecretFile(ctx, flags.tokenFile, '--token-file') : optionalEnv('PROMETHEUS_TOKEN', true);
+    const token = flags.tokenFile ? readSecretFile(cwd, flags.tokenFile, '--token-file') : optionalEnv('PROMETHEUS_TOKEN', true);
     const user = optionalEnv('PROMETHEUS_USER');
     const password = optionalEnv('PROMETHEUS_PASSWORD');
     if (!token && user?.includes(':')) throw new UsageError('PROMETHEUS_USER: a user name cannot contain ":" (basic authentication joins user and password with it)');
@@ -150,7 +155,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
       base = new URL(`https://${host}/v1/grafana`);
     }
     const token = flags.tokenFile
-      ? readSecretFile(ctx, flags.tokenFile, '--token-file')
+      ? readSecretFile(cwd, flags.tokenFile, '--token-file')
       : flags.tokenEnv
         ? fromEnv(flags.tokenEnv, 'tokenEnv', true)
         : optionalEnv('LOGZIO_API_TOKEN', true);
@@ -162,7 +167,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
     if (!raw) throw new UsageError('--url: where is Grafana? pass --url https://grafana.example.com or set GRAFANA_URL');
     base = parseUrl(raw, flags.url ? '--url' : 'GRAFANA_URL');
     const token = flags.tokenFile
-      ? readSecretFile(ctx, flags.tokenFile, '--token-file')
+      ? readSecretFile(cwd, flags.tokenFile, '--token-file')
       : flags.tokenEnv
         ? fromEnv(flags.tokenEnv, 'tokenEnv', true)
         : flags.userEnv
@@ -192,7 +197,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
   }
 
   addHeaders(flags.header ?? [], headers, secrets);
-  const ca = flags.caCert ? readCaCert(ctx.cwd, flags.caCert) : undefined;
+  const ca = flags.caCert ? readCaCert(cwd, flags.caCert) : undefined;
   const timeout = flags.timeout === undefined ? 30 : checked(flags.timeout, '--timeout', TimeoutSeconds);
   const concurrency = flags.concurrency === undefined ? (flavor === 'logzio' ? 10 : 8) : checked(flags.concurrency, flags.concurrencyFrom ?? '--concurrency', Concurrency);
 
@@ -204,9 +209,9 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags): P
   }
 
   if (secrets.length && base.protocol === 'http:' && !LOOPBACK.test(base.hostname)) {
-    ctx.stderr(`warning: sending credentials over plain http to ${base.hostname}: anyone on the network path can read them; use https\n`);
+    warn(`sending credentials over plain http to ${base.hostname}: anyone on the network path can read them; use https`);
   }
-  if (flags.insecureSkipTlsVerify) ctx.stderr('warning: --insecure-skip-tls-verify: the server\'s certificate is not checked\n');
+  if (flags.insecureSkipTlsVerify) warn("--insecure-skip-tls-verify: the server's certificate is not checked");
 
   const retryVar = env.KINESIS_DASHBOARDS_RETRY_BASE_MS;
   const retryBase = retryVar ? numberFromText(retryVar.trim(), 'KINESIS_DASHBOARDS_RETRY_BASE_MS', RetryBaseMs) : undefined;

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
-import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, type Connection } from './http.ts';
+import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, type Connection } from './http.ts';
+import { isObject } from '../json.ts';
 
 interface Folder {
   uid: string;

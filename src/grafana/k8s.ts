@@ -1,4 +1,5 @@
-import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, isObject, request, serverMessage, type Connection } from './http.ts';
+import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, serverMessage, type Connection } from './http.ts';
+import { isObject } from '../json.ts';
 import { OWNER_LABEL, OWNER_TAG_PREFIX } from '../publish/ownership.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 

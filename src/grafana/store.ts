@@ -1,3 +1,7 @@
+/** Grafana's two dashboard APIs, and `auto`: the Kubernetes-style one when the server offers it, else the legacy one. */
+export const DASHBOARD_APIS = ['auto', 'legacy', 'k8s'] as const;
+export type DashboardApiChoice = (typeof DASHBOARD_APIS)[number];
+
 /** A dashboard as Grafana has it now, in the shape both APIs can give. */
 export interface LiveDashboard {
   /** The classic dashboard JSON (for the k8s API: the spec, with its uid). */
@@ -48,7 +52,7 @@ export class OutcomeUnknown extends Error {
 
 /** One of Grafana's two dashboard APIs. */
 export interface DashboardStore {
-  readonly api: 'legacy' | 'k8s';
+  readonly api: Exclude<DashboardApiChoice, 'auto'>;
   read(uid: string): Promise<LiveDashboard | undefined>;
   create(req: SaveRequest): Promise<Saved>;
   update(req: SaveRequest): Promise<Saved>;

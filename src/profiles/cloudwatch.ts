@@ -243,11 +243,6 @@ export function cloudwatchProfile(settings: ProfileSettings = DEFAULT_PROFILE_SE
     // them whatever their labels: so ratio panels are repeated per stream.
     ratioRepeat: 'stream',
     variables,
-    target(spec, refId) {
-      const all = targets(spec, refId);
-      if (all.length !== 1 || !all[0]) throw new ProfileError(`profile cloudwatch needs ${all.length} queries for ${spec.metric}: use targets()`);
-      return all[0];
-    },
     targets,
     stat,
     seriesNames(metricId, statistic) {

@@ -4,7 +4,7 @@ import { SHARDS_VARIABLE } from '../capacity.ts';
 import { metric, type Statistic } from '../catalog/index.ts';
 import { exporterSuffix, lowerCase, metricStreamSuffix, snakeCase } from './naming.ts';
 import { checkSpec, datasourceRef, DEFAULT_PROFILE_SETTINGS, levelGroup, streamRegex } from './spec.ts';
-import { ProfileError, type Profile, type ProfileSettings, type QuerySpec } from './types.ts';
+import { ProfileError, type Profile, type ProfileSettings, type PromqlProfile, type QuerySpec } from './types.ts';
 
 /** A Prometheus-backed profile, described as data (see definitions.ts). */
 export interface PrometheusProfileDef {
@@ -54,7 +54,7 @@ export function promDuration(seconds: number): string {
   return `${seconds}s`;
 }
 
-export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSettings = DEFAULT_PROFILE_SETTINGS): Profile {
+export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSettings = DEFAULT_PROFILE_SETTINGS): PromqlProfile {
   const { labels } = def;
   const groupLabels = [labels.stream, labels.region, labels.account].filter((l): l is string => !!l);
   // A dashboard about some streams: the variable lists only those, and "All" means those.
@@ -262,7 +262,6 @@ export function prometheusProfile(def: PrometheusProfileDef, settings: ProfileSe
       }
       return vars;
     },
-    target,
     expr,
     caveat(spec) {
       const reads = [spec.statistic, spec.ratioTo?.statistic];

@@ -40,9 +40,6 @@ export interface QuerySpec {
   rangeSeconds?: number;
 }
 
-/** Template variables the dashboard offers; a profile declares which it has. */
-export type VariableName = 'datasource' | 'region' | 'account' | 'stream';
-
 /** How a stat panel turns what its queries return into one number. */
 export interface StatReduction {
   /** The stat panel's reducer(s) (reduceOptions.calcs). */
@@ -80,8 +77,6 @@ export interface Profile {
   labels: { stream: string; shard: string; consumer: string; region?: string; account?: string };
   /** Variables in the order they appear on the dashboard; every query filters by all but datasource. */
   variables(): cog.Builder<dashboard.VariableModel>[];
-  /** The query for the panel; throws ProfileError when the profile cannot express it in one query. */
-  target(spec: QuerySpec, refId: string): cog.Builder<cog.Dataquery>;
   /**
    * Every query the spec needs: the visible one has `refId`; helpers a backend needs to compute it
    * (hidden inputs of a math expression) follow. Throws ProfileError when the profile cannot express it.
@@ -101,11 +96,12 @@ export interface Profile {
    * description; undefined when it is exact.
    */
   caveat?(spec: QuerySpec): string | undefined;
-  /**
-   * PromQL profiles only: the expression `target` puts in the query, for alert rules built from the same
-   * specs as the panels. Throws ProfileError when the profile cannot express the spec.
-   */
-  expr?(spec: QuerySpec): string;
+}
+
+/** A profile whose queries are PromQL: alert rules are built from the same expressions as its panels. */
+export interface PromqlProfile extends Profile {
+  /** The expression a panel's query carries for the spec. Throws ProfileError when the profile cannot express it. */
+  expr(spec: QuerySpec): string;
 }
 
 /** A profile for the given dashboard settings. */

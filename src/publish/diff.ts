@@ -1,11 +1,11 @@
+import { isObject } from '../json.ts';
+
 export interface Change {
   op: '+' | '-' | '~';
   path: string;
   before?: unknown;
   after?: unknown;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;

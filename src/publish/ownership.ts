@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { MANAGED_TAG } from '../synth.ts';
+import { MANAGED_TAG } from '../dashboard/tags.ts';
 import { normalize } from './normalize.ts';
 
 // Which configuration published a dashboard, and whether it is still what that configuration wrote.

@@ -1,6 +1,7 @@
 import { UID_PATTERN } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-import { MANAGED_TAG } from '../synth.ts';
+import { isObject } from '../json.ts';
+import { MANAGED_TAG } from '../dashboard/tags.ts';
 import { storedTitle } from './normalize.ts';
 
 /**
@@ -9,8 +10,8 @@ import { storedTitle } from './normalize.ts';
  * verbatim and every panel would lose its datasource.
  */
 export function prepareForPublish(dashboard: unknown, source: string): Record<string, unknown> {
-  if (!dashboard || typeof dashboard !== 'object' || Array.isArray(dashboard)) throw new UsageError(`${source}: not a dashboard JSON object`);
-  const d = dashboard as Record<string, unknown>;
+  if (!isObject(dashboard)) throw new UsageError(`${source}: not a dashboard JSON object`);
+  const d = dashboard;
   if (typeof d.uid !== 'string' || !UID_PATTERN.test(d.uid)) {
     throw new UsageError(`${source}: uid: a dashboard needs a uid of 1 to 40 letters, digits, "-" or "_" to be published safely`);
   }

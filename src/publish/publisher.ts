@@ -2,9 +2,9 @@ import { ensureFolderPath, requireFolder } from '../grafana/folders.ts';
 import { AmbiguousWriteError, type Connection } from '../grafana/http.ts';
 import { discoverK8sVersion, discoverK8sVersions, discoverNamespace, k8sStore, V2_VERSION } from '../grafana/k8s.ts';
 import { legacyStore } from '../grafana/legacy.ts';
-import { OutcomeUnknown, SaveRefused, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
+import { OutcomeUnknown, SaveRefused, type DashboardApiChoice, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
 import { UsageError } from '../errors.ts';
-import { MANAGED_TAG } from '../synth.ts';
+import { MANAGED_TAG } from '../dashboard/tags.ts';
 import { formatChanges, jsonDiff } from './diff.ts';
 import { normalize } from './normalize.ts';
 
@@ -47,7 +47,7 @@ export interface Result {
  * Picks the dashboard API: the Kubernetes-style one when the server offers it (auto), else the legacy one.
  * v2 dashboards exist only in the Kubernetes-style API's v2beta1 version: without it there is nowhere to write them.
  */
-export async function openStore(conn: Connection, api: 'auto' | 'legacy' | 'k8s', schema: 'v1' | 'v2' = 'v1'): Promise<DashboardStore> {
+export async function openStore(conn: Connection, api: DashboardApiChoice, schema: 'v1' | 'v2' = 'v1'): Promise<DashboardStore> {
   if (schema === 'v2') {
     if (conn.flavor === 'logzio') throw new UsageError('--schema v2: Logz.io offers only the legacy dashboard API, which stores classic JSON; drop --schema v2');
     if (api === 'legacy') throw new UsageError('--schema v2: the legacy API stores classic JSON only; drop --api legacy (v2 dashboards go through the Kubernetes-style API)');

@@ -15,7 +15,7 @@ import {
 import { toYaml } from '../../src/alerts/yaml.ts';
 import { iteratorAgeLimitMs, SHARD_LIMITS } from '../../src/capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from '../../src/config/schema.ts';
-import { getProfile, ProfileError, prometheusProfileNames, type QuerySpec } from '../../src/profiles/index.ts';
+import { getProfile, getPromqlProfile, ProfileError, prometheusProfileNames, type QuerySpec } from '../../src/profiles/index.ts';
 import { promDuration } from '../../src/profiles/prometheus.ts';
 import { serialize } from '../../src/serialize.ts';
 import { synth } from '../../src/synth.ts';
@@ -176,30 +176,30 @@ describe('profile additions for plain PromQL', () => {
   const age: QuerySpec = { metric: 'GetRecords.IteratorAgeMilliseconds', statistic: 'Maximum', groupBy: 'stream', across: 'max', window: 'series' };
 
   it('variables: false drops the variable matchers, keeping the dimension matchers', () => {
-    const p = getProfile('yace', { periodSeconds: 60, variables: false });
-    expect(p.expr!(age)).toBe('max by (dimension_StreamName, region, account_id) (aws_kinesis_get_records_iterator_age_milliseconds_maximum{dimension_ShardId="", dimension_ConsumerName=""})');
-    expect(getProfile('yace').expr!(age)).toContain('{dimension_StreamName=~"$stream", region=~"$region", account_id=~"$account", dimension_ShardId="", dimension_ConsumerName=""}');
+    const p = getPromqlProfile('yace', { periodSeconds: 60, variables: false });
+    expect(p.expr(age)).toBe('max by (dimension_StreamName, region, account_id) (aws_kinesis_get_records_iterator_age_milliseconds_maximum{dimension_ShardId="", dimension_ConsumerName=""})');
+    expect(getPromqlProfile('yace').expr(age)).toContain('{dimension_StreamName=~"$stream", region=~"$region", account_id=~"$account", dimension_ShardId="", dimension_ConsumerName=""}');
   });
 
   it('rangeSeconds sets the window of a range read; the dashboard keeps $__range', () => {
     const spec: QuerySpec = { ...age, statistic: 'Average', window: 'range', rangeSeconds: 300 };
-    expect(getProfile('cloudwatch-exporter').expr!(spec)).toBe(
+    expect(getPromqlProfile('cloudwatch-exporter').expr(spec)).toBe(
       'avg by (stream_name) (avg_over_time(aws_kinesis_get_records_iterator_age_milliseconds_average{stream_name=~"$stream", shard_id="", consumer_name=""}[5m]))',
     );
-    expect(getProfile('cloudwatch-exporter').expr!({ ...spec, rangeSeconds: undefined })).toContain('[$__range]');
-    expect(() => getProfile('yace').expr!({ ...age, rangeSeconds: 300 })).toThrow(ProfileError);
-    expect(() => getProfile('yace').expr!({ ...spec, rangeSeconds: 0 })).toThrow(/whole number of seconds above 0/);
+    expect(getPromqlProfile('cloudwatch-exporter').expr({ ...spec, rangeSeconds: undefined })).toContain('[$__range]');
+    expect(() => getPromqlProfile('yace').expr({ ...age, rangeSeconds: 300 })).toThrow(ProfileError);
+    expect(() => getPromqlProfile('yace').expr({ ...spec, rangeSeconds: 0 })).toThrow(/whole number of seconds above 0/);
     expect([promDuration(300), promDuration(3600), promDuration(90)]).toEqual(['5m', '1h', '90s']);
   });
 
   it('capacity outside a dashboard needs shard counts: there is no $shards variable', () => {
     const util: QuerySpec = { metric: 'IncomingBytes', statistic: 'Sum', groupBy: 'stream', across: 'avg', window: 'series', perSecond: true, utilisationOf: SHARD_LIMITS.writeBytes };
-    expect(() => getProfile('yace', { periodSeconds: 60, variables: false }).expr!(util)).toThrow(/needs the shard count of each stream \(capacity\.shards\)/);
-    expect(getProfile('yace').expr!(util)).toContain('($shards * 1048576)');
+    expect(() => getPromqlProfile('yace', { periodSeconds: 60, variables: false }).expr(util)).toThrow(/needs the shard count of each stream \(capacity\.shards\)/);
+    expect(getPromqlProfile('yace').expr(util)).toContain('($shards * 1048576)');
   });
 
   it('the cloudwatch profile has no PromQL expression', () => {
-    expect(getProfile('cloudwatch').expr).toBeUndefined();
+    expect(() => getPromqlProfile('cloudwatch')).toThrow(/not a profile whose queries are PromQL/);
   });
 });
 
@@ -247,7 +247,7 @@ describe('Grafana provisioning file', () => {
     group.rules.forEach((g, i) => {
       const r = p.rules[i]!;
       const [a, b, c] = g.data as { refId: string; datasourceUid: string; model: Record<string, unknown> }[];
-      expect(a).toMatchObject({ refId: 'A', datasourceUid: 'prom-main', model: { expr: p.profile.expr!(r.spec), instant: true, range: false, refId: 'A' } });
+      expect(a).toMatchObject({ refId: 'A', datasourceUid: 'prom-main', model: { expr: p.profile.expr(r.spec), instant: true, range: false, refId: 'A' } });
       expect(b).toMatchObject({ refId: 'B', datasourceUid: '__expr__', model: { type: 'threshold', expression: 'A', conditions: [{ evaluator: { type: 'gt', params: [r.threshold] } }] } });
       expect(g).toMatchObject({ condition: 'B', for: r.for, labels: { severity: r.severity }, noDataState: 'OK', execErrState: 'Error', isPaused: false, title: `[aws-kinesis] ${r.name}` });
       if (r.value === 'milliseconds') expect(c).toMatchObject({ refId: 'C', model: { type: 'math', expression: '$A / 1000' } });

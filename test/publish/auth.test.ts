@@ -75,12 +75,12 @@ describe('connection and secrets', () => {
 
   it('warns before sending credentials over plain http to another host', async () => {
     let stderr = '';
-    const ctx = { stdout: () => {}, stderr: (t: string) => void (stderr += t), cwd: '/', env: { GRAFANA_TOKEN: 't0ken' }, exitCode: 0 };
-    await resolveConnection(ctx, { url: 'http://grafana.internal:3000' });
+    const env = { cwd: '/', env: { GRAFANA_TOKEN: 't0ken' }, warn: (m: string) => void (stderr += `warning: ${m}\n`) };
+    await resolveConnection({ url: 'http://grafana.internal:3000' }, env);
     expect(stderr).toMatch(/warning: sending credentials over plain http to grafana\.internal/);
     stderr = '';
-    await resolveConnection(ctx, { url: 'http://127.0.0.1:3000' });
-    await resolveConnection(ctx, { url: 'https://grafana.internal' });
+    await resolveConnection({ url: 'http://127.0.0.1:3000' }, env);
+    await resolveConnection({ url: 'https://grafana.internal' }, env);
     expect(stderr).toBe('');
   });
 });

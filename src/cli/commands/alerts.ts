@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { ALERT_FORMATS, DEFAULT_ALERT_FOLDER } from '../../alerts/formats.ts';
 import type { Context } from '../context.ts';
-import { dashboardOptions, type DashboardFlags } from './generate.ts';
+import type { DashboardFlags } from '../../config/load.ts';
+import { dashboardOptions } from './generate.ts';
 
 export interface AlertsFlags extends DashboardFlags {
   out?: string;

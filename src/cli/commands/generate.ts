@@ -1,17 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
+import type { DashboardFlags } from '../../config/load.ts';
 import { DEFAULT_PROVISIONING_PATH } from '../../provisioning-layout.ts';
 import type { ProvisioningFlags } from '../../provisioning.ts';
 import type { Context } from '../context.ts';
 
 // Each command module holds what yargs needs to parse a command line and print help; the code that
 // runs the command is imported by its handler (src/cli/handlers/), so a run loads only its own.
-
-export interface DashboardFlags {
-  profile?: string;
-  config?: string;
-  uid?: string;
-  title?: string;
-}
 
 export type GenerateFlags = DashboardFlags & ProvisioningFlags & { out?: string; stdout?: boolean; format?: string; schema?: 'v1' | 'v2' };
 

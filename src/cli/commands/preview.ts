@@ -1,10 +1,12 @@
 import type { CommandModule } from 'yargs';
 import type { ConnectionFlags } from '../../grafana/connection.ts';
+import type { DashboardApiChoice } from '../../grafana/store.ts';
 import type { Context } from '../context.ts';
-import { dashboardOptions, type DashboardFlags } from './generate.ts';
+import type { DashboardFlags } from '../../config/load.ts';
+import { dashboardOptions } from './generate.ts';
 import { connectionOptions } from './remote.ts';
 
-export type PreviewFlags = DashboardFlags & ConnectionFlags & { file?: string; diff?: string; live?: boolean; out?: string; stdout?: boolean; api?: 'auto' | 'legacy' | 'k8s'; token?: string };
+export type PreviewFlags = DashboardFlags & ConnectionFlags & { file?: string; diff?: string; live?: boolean; out?: string; stdout?: boolean; api?: DashboardApiChoice; token?: string };
 
 export function previewCommand(ctx: Context): CommandModule<object, PreviewFlags> {
   return {

@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
 import type { ConnectionFlags } from '../../grafana/connection.ts';
 import { LOGZIO_REGIONS } from '../../grafana/regions.ts';
-import { dashboardOptions, type DashboardFlags } from './generate.ts';
+import { DASHBOARD_APIS, type DashboardApiChoice } from '../../grafana/store.ts';
+import type { DashboardFlags } from '../../config/load.ts';
+import { dashboardOptions } from './generate.ts';
 
 // What `publish` and `diff` share: which dashboard, where it goes, and how to reach Grafana.
 
@@ -10,7 +12,7 @@ export interface RemoteFlags extends DashboardFlags, ConnectionFlags {
   file?: string;
   folderUid?: string;
   folderTitle?: string;
-  api?: 'auto' | 'legacy' | 'k8s';
+  api?: DashboardApiChoice;
   json?: boolean;
   schema?: 'v1' | 'v2';
   prune?: boolean;
@@ -31,7 +33,7 @@ export function connectionOptions<T>(y: Argv<T>) {
     .option('insecure-skip-tls-verify', { type: 'boolean', describe: 'do not check the server\'s certificate (only when asked)' })
     .option('timeout', { type: 'number', describe: 'seconds to wait for each request (default 30)' })
     .option('concurrency', { type: 'number', describe: 'requests in flight at once (default 8; Logz.io 10, at most 100)' })
-    .option('api', { choices: ['auto', 'legacy', 'k8s'] as const, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })
+    .option('api', { choices: DASHBOARD_APIS, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })
     .option('namespace', { type: 'string', describe: 'namespace of the Kubernetes-style API (default: found from the server, e.g. stacks-12345 on Grafana Cloud, else the org\'s)' });
 }
 

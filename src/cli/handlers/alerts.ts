@@ -29,7 +29,7 @@ export async function alerts(ctx: Context, argv: AlertsFlags): Promise<void> {
   if (argv.profile !== undefined && profileNames().includes(argv.profile) && !prometheusProfileNames().includes(argv.profile)) {
     throw new UsageError(`--profile ${argv.profile}: ${NOT_PROMQL}`);
   }
-  const { dashboards, file } = await loadPlan(ctx, argv);
+  const { dashboards, file } = await loadPlan(ctx.cwd, argv);
   const toStdout = argv.stdout ?? file.stdout;
   if (toStdout && dashboards.length > 1) {
     throw new UsageError(`--stdout: the config lists ${dashboards.length} dashboards; write them to a directory with --out`);

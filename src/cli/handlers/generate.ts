@@ -11,7 +11,7 @@ import type { Context } from '../context.ts';
 
 /** `generate`: what runs once the command line is parsed (src/cli/commands/generate.ts). */
 export async function generate(ctx: Context, argv: GenerateFlags): Promise<void> {
-  const { dashboards, file } = await loadPlan(ctx, argv);
+  const { dashboards, file } = await loadPlan(ctx.cwd, argv);
   // Flags win over the config file's `provisioning` and `format`.
   const fromFile = file.provisioning;
   const provisioningFlags: ProvisioningFlags = {

@@ -2,6 +2,7 @@ import { basename, extname, resolve } from 'node:path';
 import { loadDashboardOptions } from '../../config/load.ts';
 import { UID_PATTERN } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
+import { isObject } from '../../json.ts';
 import { comparePanels, layoutItems, notPreviewable, previewSvg } from '../../preview.ts';
 import { openStore } from '../../publish/publisher.ts';
 import { MAX_BYTES, readJsonFile } from '../../read.ts';
@@ -18,8 +19,7 @@ import { refuseTokenFlag, withConnection } from './remote.ts';
  */
 export async function readDashboardJson(ctx: Context, path: string, flag: string): Promise<Record<string, unknown>> {
   let value = readJsonFile(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.dashboard, 'pass a dashboard JSON file');
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObj(value) && !('panels' in value) && isObj(value.dashboard)) value = value.dashboard;
+  if (isObject(value) && !('panels' in value) && isObject(value.dashboard)) value = value.dashboard;
   const problem = notPreviewable(value);
   if (problem) throw new UsageError(`${flag} ${path}: ${problem}; pass a dashboard JSON file`);
   return value as Record<string, unknown>;
@@ -41,7 +41,7 @@ export async function preview(ctx: Context, argv: PreviewFlags): Promise<void> {
   const dashboard = argv.file
     ? await readDashboardJson(ctx, argv.file, '--file')
     : // exactly what generate writes
-      (JSON.parse(serialize(synthOptions((await loadDashboardOptions(ctx, argv)).options))) as Record<string, unknown>);
+      (JSON.parse(serialize(synthOptions((await loadDashboardOptions(ctx.cwd, argv)).options))) as Record<string, unknown>);
   const against = argv.live ? await liveDashboard(ctx, argv, dashboard) : argv.diff ? await readDashboardJson(ctx, argv.diff, '--diff') : undefined;
   const svg = previewSvg(dashboard, { against });
   if (argv.stdout) {

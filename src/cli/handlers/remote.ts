@@ -7,7 +7,7 @@ import { closeConnection, type Connection } from '../../grafana/http.ts';
 import { splitFolderPath } from '../../grafana/folders.ts';
 import { prepareForPublish } from '../../publish/prepare.ts';
 import { openStore, type Publication } from '../../publish/publisher.ts';
-import type { DashboardStore } from '../../grafana/store.ts';
+import type { DashboardApiChoice, DashboardStore } from '../../grafana/store.ts';
 import { canonical } from '../../serialize.ts';
 import { MAX_BYTES, readJsonFile } from '../../read.ts';
 import { synthOptions } from '../../synth.ts';
@@ -28,7 +28,7 @@ export interface Plan {
   /** Made on call: the caller starts talking to Grafana first and makes the dashboards meanwhile. */
   items: () => Publication[];
   connection: ConnectionFlags;
-  api: 'auto' | 'legacy' | 'k8s';
+  api: DashboardApiChoice;
   /** Which dashboard schema is written and compared: classic JSON (v1) or dashboard.grafana.app/v2beta1. */
   schema: 'v1' | 'v2';
   /** Who publishes (config.owner, else the config file's name); its marks go on every dashboard. None without a config. */
@@ -65,7 +65,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     if (flags.prune) throw new UsageError('--prune: needs a config file (its owner and the dashboards it lists); drop --prune or use --config');
     return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto', schema: v2 ? 'v2' : 'v1', listed: new Set([known.uid]) };
   }
-  const { dashboards, file } = await loadPlan(ctx, flags);
+  const { dashboards, file } = await loadPlan(ctx.cwd, flags);
   const schema = flags.schema ?? file.schema ?? 'v1';
   const ownership = flags.config ? await import('../../publish/ownership.ts') : undefined;
   const ownerId = file.owner ?? (flags.config ? ownership?.defaultOwner(flags.config) : undefined);
@@ -157,7 +157,7 @@ export async function openWhileMaking(conn: Connection, api: Plan['api'], items:
  * through redaction, so a secret never reaches the terminal or a CI log.
  */
 export async function withConnection<T>(ctx: Context, flags: ConnectionFlags, fn: (conn: Connection, out: Context) => Promise<T>): Promise<T> {
-  const conn = await resolveConnection(ctx, flags);
+  const conn = await resolveConnection(flags, { cwd: ctx.cwd, env: ctx.env, warn: (m) => ctx.stderr(`warning: ${m}\n`) });
   const out: Context = {
     ...ctx,
     stdout: (t) => ctx.stdout(redact(t, conn.secrets)),
