@@ -2,11 +2,11 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { SHARD_LIMITS } from '../src/capacity.ts';
 import { metric, type Statistic } from '../src/catalog/index.ts';
 import type { Profile, QuerySpec } from '../src/profiles/index.ts';
 import { datasourceRef } from '../src/profiles/spec.ts';
-import { acrossOf, fillOpacity, fractionUnit, grafanaRateUnit, grafanaUnit, limitColor, timeseriesLegendCalcs } from './defaults.ts';
+import { completeReading, FRACTION_UNIT, querySpec, signalUnit } from '../src/signals/index.ts';
+import { fillOpacity, limitColor, timeseriesLegendCalcs } from './defaults.ts';
 import type { PanelSpec } from './spec.ts';
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -37,45 +37,31 @@ function seriesWords(groupBy: QuerySpec['groupBy'], top: number | undefined): st
   }
 }
 
-/** One panel's signals resolved against the catalog: statistic, unit and the query spec for the profile. */
+/** One panel's signals resolved: catalog entry, unit and the query spec for the profile. */
 function resolve(spec: PanelSpec, profile: Profile) {
-  const signals = spec.signals.map((s) => {
-    const m = metric(s.metric);
-    const statistic = s.statistic ?? m.defaultStatistic;
-    const d = s.ratioTo && metric(s.ratioTo.metric);
-    const ratio = d && { entry: d, statistic: s.ratioTo?.statistic ?? d.defaultStatistic };
-    // Utilisation compares a per-second rate with a per-second limit.
-    const perSecond = !!s.perSecond || s.utilisationOf !== undefined;
-    const query: QuerySpec = {
-      metric: m.id,
-      statistic,
-      groupBy: spec.kind === 'stat' ? 'total' : m.level,
-      across: acrossOf(spec),
-      window: spec.kind === 'stat' ? 'range' : 'series',
-      ...(s.legend ? { legend: s.legend } : {}),
-      ...(ratio ? { ratioTo: { metric: ratio.entry.id, statistic: ratio.statistic } } : {}),
-      ...(perSecond ? { perSecond: true } : {}),
-      ...(s.utilisationOf ? { utilisationOf: SHARD_LIMITS[s.utilisationOf] } : {}),
-      ...(s.limitOf ? { limitOf: SHARD_LIMITS[s.limitOf] } : {}),
-      ...(spec.top !== undefined ? { top: spec.top } : {}),
-    };
-    const unit = ratio || s.utilisationOf ? fractionUnit : perSecond || s.limitOf ? grafanaRateUnit(m) : grafanaUnit(m, statistic);
+  const stat = spec.kind === 'stat';
+  const signals = spec.signals.map(({ legend, ...written }) => {
+    // A stat combines the streams as its panel says, else as its signal does.
+    const s = completeReading(spec.across ? { ...written, across: spec.across } : written);
+    const ratio = s.ratioTo && metric(s.ratioTo.metric);
+    const query = querySpec(s, { window: stat ? 'range' : 'series', total: stat, ...(legend ? { legend } : {}), ...(spec.top !== undefined ? { top: spec.top } : {}) });
+    const unit = signalUnit(s);
     // A part of a whole stays within 0–100%; utilisation may pass 100% (a stale shard count, resharding).
-    const bounded = !!ratio || (unit === fractionUnit && !s.utilisationOf);
-    return { entry: m, statistic, unit, bounded, query, signal: s, ratio, perSecond };
+    const bounded = !!ratio || (unit === FRACTION_UNIT && !s.utilisationOf);
+    return { entry: metric(s.metric), unit, bounded, query, signal: s, ratio };
   });
   const units = new Set(signals.map((s) => s.unit));
   if (units.size > 1) throw new Error(`panel "${spec.title}" mixes units ${[...units].join(', ')}: split it into panels`);
   const first = signals[0]!;
 
   let note: string;
-  if (spec.kind === 'stat') note = acrossWords[acrossOf(spec)];
+  if (stat) note = acrossWords[first.query.across];
   else {
     const who = seriesWords(first.query.groupBy, spec.top);
-    if (first.ratio) note = `${who}: ${first.entry.metricName} as a fraction of ${first.ratio.entry.metricName}, both totals per CloudWatch period.`;
+    if (first.ratio) note = `${who}: ${first.entry.metricName} as a fraction of ${first.ratio.metricName}, both totals per CloudWatch period.`;
     else if (first.signal.utilisationOf) note = `${who}: the rate per second as a fraction of the stream's capacity (shards × the per-shard limit).`;
-    else if (first.perSecond) note = `${who}: the rate per second (the total per CloudWatch period ÷ the period's seconds).`;
-    else note = `${who}: the ${statWords[first.statistic]}.`;
+    else if (first.query.perSecond) note = `${who}: the rate per second (the total per CloudWatch period ÷ the period's seconds).`;
+    else note = `${who}: the ${statWords[first.signal.statistic]}.`;
   }
   const caveats = [...new Set(signals.map((s) => profile.caveat?.(s.query)).filter((c): c is string => !!c))];
   const description = [spec.description ?? first.entry.description, note, ...caveats].join(' ');
@@ -133,5 +119,5 @@ export function buildPanel(spec: PanelSpec, profile: Profile): stat.PanelBuilder
     panel.thresholds(limitThresholds(spec.threshold)).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line));
   }
   // A fraction never exceeds 100%: a fixed axis keeps 2% from looking like a crisis.
-  return bounded && unit === fractionUnit ? panel.max(1) : panel;
+  return bounded && unit === FRACTION_UNIT ? panel.max(1) : panel;
 }

@@ -1,3 +1,4 @@
+import { signals as s } from '../src/signals/index.ts';
 import type { RowSpec } from './spec.ts';
 
 /** Enhanced fan-out consumers (SubscribeToShard): one series per consumer of each selected stream. */
@@ -6,11 +7,10 @@ export const fanOutRows: RowSpec[] = [
     title: 'Enhanced Fan-Out Consumers',
     height: 8,
     panels: [
-      { kind: 'timeseries', title: 'Bytes Pushed to Consumers', signals: [{ metric: 'SubscribeToShardEvent.Bytes', statistic: 'Sum' }] },
-      { kind: 'timeseries', title: 'Records Pushed to Consumers', signals: [{ metric: 'SubscribeToShardEvent.Records', statistic: 'Sum' }] },
-      // Lag is judged by its worst moment, as iterator age is (AWS alarms on the Maximum).
-      { kind: 'timeseries', title: 'Max Millis Behind Latest', signals: [{ metric: 'SubscribeToShardEvent.MillisBehindLatest', statistic: 'Maximum' }] },
-      { kind: 'timeseries', title: 'SubscribeToShard Rate Exceeded', signals: [{ metric: 'SubscribeToShard.RateExceeded', statistic: 'Sum' }] },
+      { kind: 'timeseries', title: 'Bytes Pushed to Consumers', signals: [s.fanOutBytes] },
+      { kind: 'timeseries', title: 'Records Pushed to Consumers', signals: [s.fanOutRecords] },
+      { kind: 'timeseries', title: 'Max Millis Behind Latest', signals: [s.fanOutLagMax] },
+      { kind: 'timeseries', title: 'SubscribeToShard Rate Exceeded', signals: [s.subscribeRateExceeded] },
     ],
   },
 ];

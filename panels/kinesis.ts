@@ -1,3 +1,4 @@
+import { signals as s } from '../src/signals/index.ts';
 import type { RowSpec } from './spec.ts';
 
 /**
@@ -9,42 +10,41 @@ export const kinesisRows: RowSpec[] = [
   {
     height: 4,
     panels: [
-      { kind: 'stat', title: 'Avg Incoming Bytes', signals: [{ metric: 'IncomingBytes', statistic: 'Sum' }], across: 'sum' },
-      { kind: 'stat', title: 'Avg Put Latency', signals: [{ metric: 'PutRecord.Latency', statistic: 'Average' }], across: 'avg' },
-      { kind: 'stat', title: 'Avg Get Latency', signals: [{ metric: 'GetRecords.Latency', statistic: 'Average' }], across: 'avg' },
-      // Ages do not add: the stream furthest behind is the one to look at.
-      { kind: 'stat', title: 'Avg Iterator Age', signals: [{ metric: 'GetRecords.IteratorAgeMilliseconds', statistic: 'Average' }], across: 'max' },
+      { kind: 'stat', title: 'Avg Incoming Bytes', signals: [s.incomingBytes] },
+      { kind: 'stat', title: 'Avg Put Latency', signals: [s.putRecordLatency] },
+      { kind: 'stat', title: 'Avg Get Latency', signals: [s.getRecordsLatency] },
+      { kind: 'stat', title: 'Avg Iterator Age', signals: [s.iteratorAge] },
     ],
   },
   {
     title: 'Put Requests',
     height: 8,
     panels: [
-      { kind: 'timeseries', title: 'Incoming Records', signals: [{ metric: 'IncomingRecords', statistic: 'Sum' }] },
-      { kind: 'timeseries', title: 'Incoming Bytes', signals: [{ metric: 'IncomingBytes', statistic: 'Sum' }] },
-      { kind: 'timeseries', title: 'Throttled PutRecords/PutRecord Requests', signals: [{ metric: 'WriteProvisionedThroughputExceeded', statistic: 'Average' }] },
+      { kind: 'timeseries', title: 'Incoming Records', signals: [s.incomingRecords] },
+      { kind: 'timeseries', title: 'Incoming Bytes', signals: [s.incomingBytes] },
+      { kind: 'timeseries', title: 'Throttled PutRecords/PutRecord Requests', signals: [s.writeThrottled] },
     ],
   },
   {
     title: 'Get Requests',
     height: 8,
     panels: [
-      { kind: 'timeseries', title: 'Outgoing Records', signals: [{ metric: 'GetRecords.Records', statistic: 'Sum' }] },
-      { kind: 'timeseries', title: 'Outgoing Bytes', signals: [{ metric: 'GetRecords.Bytes', statistic: 'Sum' }] },
-      { kind: 'timeseries', title: 'Throttled GetRecords Requests', signals: [{ metric: 'ReadProvisionedThroughputExceeded', statistic: 'Average' }] },
+      { kind: 'timeseries', title: 'Outgoing Records', signals: [s.getRecordsRecords] },
+      { kind: 'timeseries', title: 'Outgoing Bytes', signals: [s.getRecordsBytes] },
+      { kind: 'timeseries', title: 'Throttled GetRecords Requests', signals: [s.readThrottled] },
     ],
   },
   {
     title: 'Latency',
     height: 8,
     panels: [
-      { kind: 'timeseries', title: 'Average Get Latency', signals: [{ metric: 'GetRecords.Latency', statistic: 'Average' }] },
+      { kind: 'timeseries', title: 'Average Get Latency', signals: [s.getRecordsLatency] },
       {
         kind: 'timeseries',
         title: 'Average Put Latency',
         signals: [
-          { metric: 'PutRecord.Latency', statistic: 'Average', legend: 'PutRecord' },
-          { metric: 'PutRecords.Latency', statistic: 'Average', legend: 'PutRecords' },
+          { ...s.putRecordLatency, legend: 'PutRecord' },
+          { ...s.putRecordsLatency, legend: 'PutRecords' },
         ],
         description: 'Time each PutRecord call and each PutRecords (batch) call took, measured by Kinesis.',
       },

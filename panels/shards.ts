@@ -1,4 +1,5 @@
 import { DEFAULT_TOP_SHARDS, SHARD_LIMITS } from '../src/capacity.ts';
+import { signals as s } from '../src/signals/index.ts';
 import type { RowSpec } from './spec.ts';
 
 /**
@@ -14,7 +15,7 @@ export function shardRows(top: number = DEFAULT_TOP_SHARDS): RowSpec[] {
         {
           kind: 'timeseries',
           title: 'Hottest Shards: Incoming Bytes',
-          signals: [{ metric: 'Shard.IncomingBytes', statistic: 'Sum', perSecond: true }],
+          signals: [{ ...s.shardIncomingBytes, perSecond: true }],
           top,
           // The per-shard write limit applies to each series as drawn: a shard above the line is throttled.
           threshold: SHARD_LIMITS.writeBytes,
@@ -22,7 +23,7 @@ export function shardRows(top: number = DEFAULT_TOP_SHARDS): RowSpec[] {
         {
           kind: 'timeseries',
           title: 'Hottest Shards: Max Iterator Age',
-          signals: [{ metric: 'Shard.IteratorAgeMilliseconds', statistic: 'Maximum' }],
+          signals: [s.shardIteratorAgeMax],
           top,
         },
       ],

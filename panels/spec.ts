@@ -1,38 +1,25 @@
 import '../src/zod-config.ts';
 import * as z from 'zod/mini';
-import { SHARD_LIMITS, type ShardLimit } from '../src/capacity.ts';
-import { Statistic } from '../src/catalog/schema.ts';
+import { Across, SignalAsWritten } from '../src/signals/schema.ts';
 
-// A dashboard described as data: rows of panels, each panel a list of catalog signals.
-// Units, descriptions and queries are derived from the catalog and the profile; nothing here names a series.
+// A dashboard described as data: rows of panels, each panel a list of signals (src/signals/).
+// Units, descriptions and queries are derived from the signals, the catalog and the profile; nothing here names a series.
 // The rows are code, not input: test/panels/rows.test.ts checks every row set against these schemas,
 // so a run builds neither the schemas nor parses the rows (no defaults here: a row as written is a row as parsed).
 
-/** A per-shard limit by name (src/capacity.ts holds the numbers). */
-export const ShardLimitName = z.enum(Object.keys(SHARD_LIMITS) as [ShardLimit, ...ShardLimit[]]);
-
 export const SignalSpec = z.strictObject({
-  metric: z.string(),
-  /** Defaults to the catalog's default statistic. */
-  statistic: z.optional(Statistic),
+  ...SignalAsWritten.shape,
   /** Series name prefix when a panel draws several signals. */
   legend: z.optional(z.string()),
-  /** Divide by this metric of the same streams: the signal as a fraction of it (e.g. failed of all records sent). */
-  ratioTo: z.optional(z.strictObject({ metric: z.string(), statistic: z.optional(Statistic) })),
-  /** Per second instead of per CloudWatch period (a Sum ÷ the period's seconds). */
-  perSecond: z.optional(z.boolean()),
-  /** The per-second rate as a fraction of the stream's capacity for this limit (shards × limit). */
-  utilisationOf: z.optional(ShardLimitName),
-  /** Instead of the metric: the stream's capacity for this limit (shards × limit per second), for each stream that has the metric. */
-  limitOf: z.optional(ShardLimitName),
 });
 
 export const PanelSpec = z.strictObject({
+  /** A stat combines the selected streams as its signal says (its `across`); a time series draws one series per stream. */
   kind: z.enum(['stat', 'timeseries']),
   title: z.string().check(z.minLength(1)),
   signals: z.array(SignalSpec).check(z.minLength(1)),
-  /** How the selected streams combine in a stat (time series draw one series per stream); absent: avg (acrossOf, panels/defaults.ts). */
-  across: z.optional(z.enum(['sum', 'avg', 'max'])),
+  /** How the selected streams combine in a stat, instead of its signal's way. */
+  across: z.optional(Across),
   /** Replaces the catalog's description when the panel draws several signals. */
   description: z.optional(z.string()),
   /** Only the n highest series (shard panels: the hottest shards). */

@@ -11,7 +11,8 @@ import { catalog } from './catalog/index.ts';
 import { DashboardOptions } from './config/schema.ts';
 import { formatIssues, UsageError } from './errors.ts';
 import { getProfile, type Profile } from './profiles/index.ts';
-import { profileSettings, rowsFor } from './synth.ts';
+import { profileSettings } from './config/profile-settings.ts';
+import { rowsFor } from './synth.ts';
 
 // The Kinesis rows for a dashboard someone else owns: the same rows, panels and queries as `synth`
 // makes, as Grafana Foundation SDK builders to add to any DashboardBuilder, or as plain JSON.

@@ -3,6 +3,7 @@ import { addRows } from '../panels/layout.ts';
 import { rowSets } from '../panels/sets.ts';
 import type { RowSpec } from '../panels/spec.ts';
 import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from './capacity.ts';
+import { profileSettings } from './config/profile-settings.ts';
 import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
 import { BASE_TAGS } from './dashboard/tags.ts';
 import { getProfile, type ProfileSettings } from './profiles/index.ts';
@@ -23,15 +24,6 @@ export function rowsFor(options: PanelOptions): RowSpec[] {
     ...(rows.shards ? rowSets.shards(rows.shards === true ? DEFAULT_TOP_SHARDS : rows.shards.top) : []),
     ...(options.capacity ? rowSets.capacity(options.capacity.retentionHours) : []),
   ];
-}
-
-/** What the profile needs of the options; alert rules take the same (without the dashboard's variables). */
-export function profileSettings(options: PanelOptions): ProfileSettings {
-  return {
-    periodSeconds: options.periodSeconds,
-    ...(options.capacity?.shards ? { shards: options.capacity.shards } : {}),
-    ...(options.streams ? { streams: typeof options.streams === 'string' ? { regex: options.streams } : { names: options.streams } } : {}),
-  };
 }
 
 /** Without per-stream shard counts in the config, the viewer types the shard count. */

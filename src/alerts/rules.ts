@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
-import { capacityRows } from '../../panels/capacity.ts';
-import { acrossOf } from '../../panels/defaults.ts';
-import type { PanelSpec, SignalSpec } from '../../panels/spec.ts';
-import { DEFAULT_RETENTION_HOURS, SHARD_LIMIT_TEXT, SHARD_LIMITS, type ShardLimit } from '../capacity.ts';
-import { metric } from '../catalog/index.ts';
+import { DEFAULT_RETENTION_HOURS, iteratorAgeLimitMs, SHARD_LIMIT_TEXT } from '../capacity.ts';
 import type { DashboardOptions } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
 import { getPromqlProfile, ProfileError, prometheusProfileNames, type Profile, type ProfileSettings, type PromqlProfile, type QuerySpec } from '../profiles/index.ts';
-import { profileSettings } from '../synth.ts';
+import { profileSettings } from '../config/profile-settings.ts';
+import { FRACTION_UNIT, querySpec, signals, signalUnit, utilisation, type Signal, type SignalReading } from '../signals/index.ts';
 import { panelLinker } from './panel-links.ts';
 
 /*
- * The alert rules as data, from the same sources as the dashboard: catalog metrics, the capacity module's
- * limits and settings, the capacity panels' own specs, and the profile that writes the panels' PromQL
- * (with `variables: false`, so the selectors carry no Grafana variables). Nothing here spells PromQL:
- * a rule is a QuerySpec and a threshold, and the formats (prometheus.ts, grafana.ts) compare the
+ * The alert rules as data, from the same sources as the dashboard: the signals (src/signals/) the panels
+ * draw, the capacity module's limits and settings, and the profile that writes the panels' PromQL (with
+ * `variables: false`, so the selectors carry no Grafana variables). Nothing here spells PromQL: a rule is
+ * a signal read as a QuerySpec and a threshold, and the formats (prometheus.ts, grafana.ts) compare the
  * profile's expression with the threshold. So the dashboard's red line and the alert cannot disagree.
  */
 
@@ -43,6 +40,12 @@ export type Severity = 'warning' | 'critical';
 
 /** How a rule's value reads in its messages. */
 export type ValueKind = 'milliseconds' | 'fraction' | 'count';
+
+/** A value is worded in its signal's unit: a duration, a percentage, or a plain number. */
+function valueKind(r: SignalReading): ValueKind {
+  const unit = signalUnit(r);
+  return unit === 'ms' ? 'milliseconds' : unit === FRACTION_UNIT ? 'fraction' : 'count';
+}
 
 export interface AlertRule {
   /** The alert's name: Prometheus `alert` (the alertname label); Grafana titles it "[group] name". */
@@ -83,48 +86,14 @@ export function alertProfileSettings(options: DashboardOptions): ProfileSettings
   return { ...profileSettings(options), variables: false };
 }
 
-/** A per-stream time series spec for a capacity panel's signal, as panels/build.ts resolves it. */
-function panelSignalSpec(panel: PanelSpec, s: SignalSpec): QuerySpec {
-  const m = metric(s.metric);
-  if (m.level !== 'stream') throw new Error(`panel "${panel.title}": ${m.id} is not a stream-level metric`);
-  return {
-    metric: m.id,
-    statistic: s.statistic ?? m.defaultStatistic,
-    groupBy: 'stream',
-    across: acrossOf(panel),
-    window: 'series',
-    ...(s.perSecond || s.utilisationOf ? { perSecond: true } : {}),
-    ...(s.utilisationOf ? { utilisationOf: SHARD_LIMITS[s.utilisationOf] } : {}),
-  };
-}
+/** A signal as messages name it: "GetRecords.IteratorAgeMilliseconds, Maximum". */
+const named = (s: Signal) => `${s.metric}, ${s.statistic}`;
 
-/** The capacity row's panels, as the dashboard draws them for this retention. */
-function capacityPanels(retentionHours: number): PanelSpec[] {
-  return capacityRows(retentionHours).flatMap((r) => r.panels);
-}
+/** A signal per stream, as the dashboard draws it. */
+const perStream = (r: SignalReading): QuerySpec => querySpec(r, { window: 'series' });
 
-/** The dashboard's "Iterator Age vs Retention" panel: its spec and its red line. */
-function iteratorAgeLine(retentionHours: number): { spec: QuerySpec; threshold: number } {
-  for (const panel of capacityPanels(retentionHours)) {
-    const s = panel.signals.find((x) => x.metric === 'GetRecords.IteratorAgeMilliseconds');
-    if (s && panel.threshold !== undefined) return { spec: panelSignalSpec(panel, s), threshold: panel.threshold };
-  }
-  throw new Error('the capacity row has no iterator age panel with a threshold: panels/capacity.ts changed, update src/alerts/rules.ts');
-}
-
-/** The dashboard's write-utilisation series for one limit. */
-function utilisationSpec(limit: ShardLimit): QuerySpec {
-  for (const panel of capacityPanels(DEFAULT_RETENTION_HOURS)) {
-    const s = panel.signals.find((x) => x.utilisationOf === limit);
-    if (s) return panelSignalSpec(panel, s);
-  }
-  throw new Error(`the capacity row has no ${limit} utilisation panel: panels/capacity.ts changed, update src/alerts/rules.ts`);
-}
-
-/** A stream-level metric read over the sustained window, with the catalog's default statistic (the dashboard's). */
-function sustained(metricId: string, across: QuerySpec['across']): QuerySpec {
-  return { metric: metricId, statistic: metric(metricId).defaultStatistic, groupBy: 'stream', across, window: 'range', rangeSeconds: SUSTAINED_WINDOW_SECONDS };
-}
+/** A signal per stream, reduced over the sustained window. */
+const sustained = (s: Signal): QuerySpec => querySpec(s, { window: 'range', rangeSeconds: SUSTAINED_WINDOW_SECONDS });
 
 /** A fraction for messages: 0.9 → "90%". */
 const percent = (f: number) => `${Math.round(f * 1000) / 10}%`;
@@ -139,7 +108,8 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
   }
   const profile = getPromqlProfile(options.profile, alertProfileSettings(options));
   const retentionHours = options.capacity?.retentionHours ?? DEFAULT_RETENTION_HOURS;
-  const line = iteratorAgeLine(retentionHours);
+  // The red line of the dashboard's Iterator Age vs Retention panel.
+  const ageLine = iteratorAgeLimitMs(retentionHours);
   // A whole number of milliseconds, as the metric is.
   const criticalMs = Math.round(retentionHours * 3_600_000 * ITERATOR_AGE_CRITICAL_FRACTION);
   const retention = `the ${retentionHours} h retention (capacity.retentionHours)`;
@@ -156,13 +126,13 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
       // TRIM_HORIZON reports the oldest record's age until it catches up. 15 minutes lets that pass and
       // still leaves most of the other half of the retention to act.
       for: '15m',
-      spec: line.spec,
-      threshold: line.threshold,
-      value: 'milliseconds',
+      spec: perStream(signals.iteratorAgeMax),
+      threshold: ageLine,
+      value: valueKind(signals.iteratorAgeMax),
       summary: 'Kinesis stream {stream}: consumers are {value} behind, past half the retention',
       description:
-        `The oldest record GetRecords returned on {stream} is {value} old (GetRecords.IteratorAgeMilliseconds, Maximum), ` +
-        `above ${hours(line.threshold)}: half of ${retention}${options.capacity ? ", the red line of the dashboard's Iterator Age vs Retention panel" : ''}. ` +
+        `The oldest record GetRecords returned on {stream} is {value} old (${named(signals.iteratorAgeMax)}), ` +
+        `above ${hours(ageLine)}: half of ${retention}${options.capacity ? ", the red line of the dashboard's Iterator Age vs Retention panel" : ''}. ` +
         `Records older than ${retentionHours} h expire unread: ` +
         'speed up or scale out the consumers, or extend the retention.',
     },
@@ -172,12 +142,12 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
       severity: 'critical',
       // At 90% at least 10% of the retention (2.4 h for 24 h) is left: 10 minutes of confirmation costs little of it.
       for: '10m',
-      spec: line.spec,
+      spec: perStream(signals.iteratorAgeMax),
       threshold: criticalMs,
-      value: 'milliseconds',
+      value: valueKind(signals.iteratorAgeMax),
       summary: 'Kinesis stream {stream}: consumers are {value} behind, records are about to expire unread',
       description:
-        `The oldest record GetRecords returned on {stream} is {value} old (GetRecords.IteratorAgeMilliseconds, Maximum), ` +
+        `The oldest record GetRecords returned on {stream} is {value} old (${named(signals.iteratorAgeMax)}), ` +
         `above ${hours(criticalMs)}: ${percent(ITERATOR_AGE_CRITICAL_FRACTION)} of ${retention}. Records older than ${retentionHours} h expire before they are read.`,
     },
     {
@@ -185,13 +155,13 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
       key: 'write-throttled',
       severity: 'warning',
       for: SUSTAINED_FOR,
-      spec: sustained('WriteProvisionedThroughputExceeded', 'avg'),
+      spec: sustained(signals.writeThrottled),
       threshold: 0,
-      value: 'fraction',
+      value: valueKind(signals.writeThrottled),
       summary: 'Kinesis stream {stream}: {value} of writes throttled',
       description:
         `{value} of the records written to {stream} with PutRecord and PutRecords over the last ${windowText} were rejected because the stream was over ` +
-        `its write throughput (WriteProvisionedThroughputExceeded, Average), throttled ${sustainedText}. ` +
+        `its write throughput (${named(signals.writeThrottled)}), throttled ${sustainedText}. ` +
         `Add shards (${SHARD_LIMIT_TEXT.writeBytes}, ${SHARD_LIMIT_TEXT.writeRecords}) or spread the partition keys.`,
     },
     {
@@ -199,13 +169,13 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
       key: 'read-throttled',
       severity: 'warning',
       for: SUSTAINED_FOR,
-      spec: sustained('ReadProvisionedThroughputExceeded', 'avg'),
+      spec: sustained(signals.readThrottled),
       threshold: 0,
-      value: 'fraction',
+      value: valueKind(signals.readThrottled),
       summary: 'Kinesis stream {stream}: {value} of GetRecords calls throttled',
       description:
         `{value} of the GetRecords calls on {stream} over the last ${windowText} were throttled because the stream was over its read throughput ` +
-        `(ReadProvisionedThroughputExceeded, Average), throttled ${sustainedText}. Shared-throughput consumers split ${SHARD_LIMIT_TEXT.readBytes} ` +
+        `(${named(signals.readThrottled)}), throttled ${sustainedText}. Shared-throughput consumers split ${SHARD_LIMIT_TEXT.readBytes} ` +
         'and 5 calls per second per shard: fewer consumers, longer polling intervals, enhanced fan-out or more shards.',
     },
     {
@@ -213,13 +183,13 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
       key: 'failed-records',
       severity: 'warning',
       for: SUSTAINED_FOR,
-      spec: sustained('PutRecords.FailedRecords', 'sum'),
+      spec: sustained(signals.putRecordsFailed),
       threshold: 0,
-      value: 'count',
+      value: valueKind(signals.putRecordsFailed),
       summary: 'Kinesis stream {stream}: PutRecords records failing',
       description:
         `PutRecords calls on {stream} had records rejected by internal Kinesis failures: {value} per ${period} period on average over the last ${windowText} ` +
-        `(PutRecords.FailedRecords, Sum), failing ${sustainedText}. Producers must retry the failed records of each response, or that data is lost.`,
+        `(${named(signals.putRecordsFailed)}), failing ${sustainedText}. Producers must retry the failed records of each response, or that data is lost.`,
     },
   ];
 
@@ -235,9 +205,9 @@ export function alertPlan(options: DashboardOptions): AlertPlan {
         severity: 'warning',
         // Capacity planning, not an outage: 10 minutes of every period above the line, so bursts do not page.
         for: '10m',
-        spec: utilisationSpec(limit),
+        spec: perStream(utilisation[limit]),
         threshold: WRITE_UTILISATION_ALERT_FRACTION,
-        value: 'fraction',
+        value: valueKind(utilisation[limit]),
         summary: `Kinesis stream {stream}: writes at {value} of its ${what.toLowerCase()} limit`,
         description:
           `${what} written per second to {stream} are {value} of its write limit: shards × ${SHARD_LIMIT_TEXT[limit]}, with the shard count from capacity.shards ` +
