@@ -5,6 +5,7 @@ import { UID_PATTERN } from './config/schema.ts';
 import { UsageError } from './errors.ts';
 import { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
 import { writeFiles, type OutputFile } from './write.ts';
+import { isOneLine, toYaml, yamlComments, YamlWord } from './yaml.ts';
 
 export { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
 
@@ -17,16 +18,6 @@ export { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, 
  * Several dashboards (different --uid) can share DIR: each adds its JSON, the YAML stays one provider.
  */
 
-// Characters a one-line YAML scalar cannot carry as themselves: C0 controls other than tab, DEL, C1 controls,
-// line breaks (a single-quoted scalar folds them into spaces), and the non-characters U+FFFE/U+FFFF.
-const NOT_ONE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
-
-/** YAML single-quoted scalar: the only escape is '' for '. Throws for text that cannot be one such line. */
-export function yamlQuote(text: string): string {
-  if (NOT_ONE_LINE.test(text)) throw new Error(`cannot write ${JSON.stringify(text)} as a one-line YAML string`);
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /**
  * Grafana expands environment variables ($VAR, ${VAR}, $__env{VAR}, $__file{...}) in every provisioning
  * string value; "$$" is its escape for a literal "$". (A replacer function: in a replacement string "$$" means "$".)
@@ -35,14 +26,13 @@ export function grafanaLiteral(text: string): string {
   return text.replaceAll('$', () => '$$');
 }
 
-const oneLine = (s: string) => !NOT_ONE_LINE.test(s);
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
 
 export const ProvisioningOptions = z
   .strictObject({
     /** The provider's `folder`: the folder's title, created by Grafana if missing. Absent: the General (root) folder. */
     folderTitle: z.optional(
-      z.string().check(z.trim(), z.minLength(1, 'a folder title cannot be empty'), z.refine(oneLine, 'a folder title must be one line of printable text')),
+      z.string().check(z.trim(), z.minLength(1, 'a folder title cannot be empty'), z.refine(isOneLine, 'a folder title must be one line of printable text')),
     ),
     /** The provider's `folderUid`: the folder looked up (or created) by uid; Grafana needs the title too. */
     folderUid: z.optional(
@@ -59,7 +49,7 @@ export const ProvisioningOptions = z
         .string()
         .check(
           z.refine(isAbsolute, 'give the absolute path where Grafana reads the JSON files (e.g. /var/lib/grafana/dashboards/kinesis)'),
-          z.refine(oneLine, 'a path must be one line of printable text'),
+          z.refine(isOneLine, 'a path must be one line of printable text'),
         ),
       DEFAULT_PROVISIONING_PATH,
     ),
@@ -82,26 +72,24 @@ export type ProvisioningOptionsInput = z.input<typeof ProvisioningOptions>;
 /** The provider YAML: the same bytes for the same options. */
 export function provisioningYaml(input: ProvisioningOptionsInput = {}): string {
   const o = ProvisioningOptions.parse(input);
-  const str = (s: string) => yamlQuote(grafanaLiteral(s));
-  return [
-    '# Grafana dashboard provisioning, written by kinesis-dashboards: regenerate it instead of editing it.',
-    `# Put this file in Grafana's provisioning/dashboards/ directory and the JSON files of ${PROVISIONING_DASHBOARDS_DIR}/`,
-    '# in options.path below.',
-    'apiVersion: 1',
-    'providers:',
-    `  - name: ${str(PROVIDER_NAME)}`,
-    '    orgId: 1',
-    '    type: file',
-    `    folder: ${str(o.folderTitle ?? '')}`,
-    ...(o.folderUid !== undefined ? [`    folderUid: ${str(o.folderUid)}`] : []),
+  const lit = grafanaLiteral;
+  const header = yamlComments([
+    'Grafana dashboard provisioning, written by kinesis-dashboards: regenerate it instead of editing it.',
+    `Put this file in Grafana's provisioning/dashboards/ directory and the JSON files of ${PROVISIONING_DASHBOARDS_DIR}/`,
+    'in options.path below.',
+  ]);
+  const provider = {
+    name: lit(PROVIDER_NAME),
+    orgId: 1,
+    type: new YamlWord('file'),
+    folder: lit(o.folderTitle ?? ''),
+    folderUid: o.folderUid === undefined ? undefined : lit(o.folderUid),
     // Changes come from the code: saving in the UI is refused; a JSON file removed removes its dashboard.
-    '    allowUiUpdates: false',
-    '    disableDeletion: false',
-    '    options:',
-    `      path: ${str(o.path)}`,
-    '      foldersFromFilesStructure: false',
-    '',
-  ].join('\n');
+    allowUiUpdates: false,
+    disableDeletion: false,
+    options: { path: lit(o.path), foldersFromFilesStructure: false },
+  };
+  return header + toYaml({ apiVersion: 1, providers: [provider] });
 }
 
 export interface ProvisioningFile {

@@ -1,7 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { grafanaLiteral, provisioningFiles, provisioningYaml, yamlQuote } from '../src/provisioning.ts';
+import { grafanaLiteral, provisioningFiles, provisioningYaml } from '../src/provisioning.ts';
+import { yamlQuote } from '../src/yaml.ts';
 import { serialize } from '../src/serialize.ts';
 import { synth } from '../src/synth.ts';
 import { cli, tempDir } from './support/cli.ts';

@@ -4,7 +4,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import { grafanaLiteral } from '../provisioning.ts';
 import { canonical } from '../serialize.ts';
 import { dashboardUrlTemplate, digest, ruleLabels, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
-import { toYaml, yamlComments, type YamlValue } from './yaml.ts';
+import { toYaml, yamlComments, type YamlValue } from '../yaml.ts';
 
 /**
  * Grafana-managed alert rules in Grafana's file-provisioning format (provisioning/alerting/*.yaml): one rule

@@ -12,7 +12,7 @@ import {
   SUSTAINED_WINDOW_SECONDS,
   WRITE_UTILISATION_ALERT_FRACTION,
 } from '../../src/alerts/index.ts';
-import { toYaml } from '../../src/alerts/yaml.ts';
+import { toYaml } from '../../src/yaml.ts';
 import { iteratorAgeLimitMs, SHARD_LIMITS } from '../../src/capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from '../../src/config/schema.ts';
 import { getProfile, getPromqlProfile, ProfileError, prometheusProfileNames, type QuerySpec } from '../../src/profiles/index.ts';

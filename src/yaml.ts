@@ -1,19 +1,38 @@
-import { yamlQuote } from '../provisioning.ts';
-
 /**
- * A small YAML writer for the rule files: block mappings and sequences, every string single-quoted
- * (provisioning.ts `yamlQuote`: no escapes but '' for ', one line only), numbers and booleans plain.
- * Keys keep their insertion order, so the caller decides the layout and the bytes are the same on every run.
+ * The one YAML writer (alert rule files, Grafana's provisioning file): block mappings and sequences, every
+ * string single-quoted (`yamlQuote`) unless marked as a plain word, numbers and booleans plain. Keys keep
+ * their insertion order, so the caller decides the layout and the bytes are the same on every run.
  * Undefined values and functions (the Grafana SDK's builders leave marker functions on built objects) are left out.
  */
 
-export type YamlScalar = string | number | boolean;
+// Characters a one-line YAML scalar cannot carry as themselves: C0 controls other than tab, DEL, C1 controls,
+// line breaks (a single-quoted scalar folds them into spaces), and the non-characters U+FFFE/U+FFFF.
+const NOT_ONE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+
+/** Text that fits on one line of a YAML file. */
+export const isOneLine = (s: string) => !NOT_ONE_LINE.test(s);
+
+/** YAML single-quoted scalar: the only escape is '' for '. Throws for text that cannot be one such line. */
+export function yamlQuote(text: string): string {
+  if (NOT_ONE_LINE.test(text)) throw new Error(`cannot write ${JSON.stringify(text)} as a one-line YAML string`);
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A word written without quotes, as YAML files conventionally write enum values (`type: file`). */
+export class YamlWord {
+  constructor(readonly text: string) {
+    if (!/^[a-z][a-z0-9]*$/.test(text)) throw new Error(`not a plain YAML word: ${JSON.stringify(text)}`);
+  }
+}
+
+export type YamlScalar = string | number | boolean | YamlWord;
 export type YamlValue = YamlScalar | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function scalar(v: YamlScalar): string {
   if (typeof v === 'string') return yamlQuote(v);
+  if (v instanceof YamlWord) return v.text;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} as a YAML number`);
     return String(v);
@@ -27,7 +46,7 @@ function entries(map: { readonly [key: string]: unknown }): [string, YamlValue][
   return Object.entries(map).filter((e): e is [string, YamlValue] => e[1] !== undefined && typeof e[1] !== 'function');
 }
 
-const isMap = (v: YamlValue): v is { readonly [key: string]: YamlValue | undefined } => typeof v === 'object' && !Array.isArray(v);
+const isMap = (v: YamlValue): v is { readonly [key: string]: YamlValue | undefined } => typeof v === 'object' && !Array.isArray(v) && !(v instanceof YamlWord);
 
 /** Lines for `value` as the value of a key (or sequence item) at `indent` spaces; `[inline, block]`. */
 function node(value: YamlValue, indent: number): { inline?: string; block?: string[] } {
