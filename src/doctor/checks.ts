@@ -1,9 +1,7 @@
 import { alertPlan } from '../alerts/rules.ts';
 import type { DashboardOptions } from '../config/schema.ts';
-import { getProfile } from '../profiles/index.ts';
 import { canonical } from '../serialize.ts';
 import { synthOptions } from '../synth.ts';
-import { alertProfileSettings } from '../alerts/rules.ts';
 import type { Diagnoser, Reason } from './diagnose.ts';
 import { interpolate, type DashboardVariable } from './interpolate.ts';
 import { legendLabels } from './selectors.ts';
@@ -122,11 +120,11 @@ export async function checkDashboard(d: Diagnoser, s: CheckSettings, options: Da
   });
 
   const plan = alertPlan(options);
-  const profile = getProfile(options.profile, alertProfileSettings(options));
+  const profile = plan.profile;
   const alertJobs = plan.rules.map(async (rule): Promise<ItemCheck> => {
     // The rule's query without its threshold: whether it has a value for each stream to compare.
     // A rule fires per stream and names it: its series must carry the stream label.
-    const queries = [{ refId: 'A', expr: profile.expr!(rule.spec), instant: true, required: [profile.labels.stream] }];
+    const queries = [{ refId: 'A', expr: profile.expr(rule.spec), instant: true, required: [profile.labels.stream] }];
     return { kind: 'alert', title: rule.name, ...(await checkQueries(d, s, queries)) };
   });
   return {

@@ -1,7 +1,7 @@
 import type { DashboardOptions } from '../config/schema.ts';
 import { getProfile } from '../profiles/index.ts';
 import { streamRegex } from '../profiles/spec.ts';
-import { profileSettings } from '../synth.ts';
+import { profileSettings } from '../config/profile-settings.ts';
 import type { PromApi } from './api.ts';
 import { checkDashboard, type DashboardCheck, type Status } from './checks.ts';
 import { Diagnoser } from './diagnose.ts';

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.ts';
+import { isObject } from '../../json.ts';
 import { LOGZIO_REGIONS, type LogzioRegion } from '../../grafana/regions.ts';
 import type { Context } from '../context.ts';
-import { dashboardOptions, type DashboardFlags } from './generate.ts';
+import type { DashboardFlags } from '../../config/load.ts';
+import { dashboardOptions } from './generate.ts';
 
 export interface DoctorFlags extends DashboardFlags {
   prometheusUrl?: string;
@@ -92,8 +94,8 @@ async function readJsonObject(ctx: Context, path: string, flag: string, missingO
   const { MAX_BYTES, readJsonFile } = await import('../../read.ts');
   if (missingOk && !existsSync(resolve(ctx.cwd, path))) return undefined;
   const value = readJsonFile(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.config, 'pass a JSON config file, or a new file name');
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag} ${path}: a config file is a JSON object`);
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw new UsageError(`${flag} ${path}: a config file is a JSON object`);
+  return value;
 }
 
 async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
@@ -115,7 +117,8 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
     import('../../doctor/index.ts'),
     import('../../doctor/api.ts'),
   ]);
-  const { dashboards } = await loadPlan(ctx, flags);
+  const connectionEnv = { cwd: ctx.cwd, env: ctx.env, warn: (m: string) => ctx.stderr(`warning: ${m}\n`) };
+  const { dashboards } = await loadPlan(ctx.cwd, flags);
   const raw = flags.config ? await readJsonObject(ctx, flags.config, '--config', false) : undefined;
   const named = flags.profile ?? (typeof raw?.profile === 'string' ? raw.profile : undefined);
   const entryProfiles = Array.isArray(raw?.dashboards) && raw.dashboards.some((d) => d && typeof d === 'object' && 'profile' in d);
@@ -132,13 +135,13 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
   let conn;
   if (flags.prometheusUrl !== undefined) {
     if (/\/api\/v1\/?$/.test(flags.prometheusUrl.trim())) throw new UsageError('--prometheus-url: give the base without /api/v1 (the doctor adds it)');
-    conn = await resolveConnection(ctx, { prometheusUrl: flags.prometheusUrl, ...connFlags(flags, timeout, concurrency) });
+    conn = await resolveConnection({ prometheusUrl: flags.prometheusUrl, ...connFlags(flags, timeout, concurrency) }, connectionEnv);
     source = conn.baseUrl;
   } else if (flags.logzioRegion) {
     // Logz.io's Grafana API serves dashboards, folders and search, not the data source proxy; its metrics API
     // answers PromQL (GET /v1/metrics/prometheus/api/v1/query and query_range, https://api-docs.logz.io/docs/logz/get-instant-query).
     const host = LOGZIO_REGIONS[flags.logzioRegion as LogzioRegion];
-    conn = await resolveConnection(ctx, { logzioApiUrl: `https://${host}/v1/metrics/prometheus`, ...connFlags(flags, timeout, concurrency) });
+    conn = await resolveConnection({ logzioApiUrl: `https://${host}/v1/metrics/prometheus`, ...connFlags(flags, timeout, concurrency) }, connectionEnv);
     source = `Logz.io metrics (${conn.baseUrl})`;
   } else {
     if (!flags.url && !ctx.env.GRAFANA_URL) {
@@ -147,7 +150,7 @@ async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
     if (flags.datasourceUid !== undefined) checked(flags.datasourceUid, '--datasource-uid', (await import('../../config/schema.ts')).AlertOptions.shape.datasourceUid);
     const uid = flags.datasourceUid ?? dashboards.find((d) => d.options.alerts?.datasourceUid)?.options.alerts?.datasourceUid;
     if (!uid) throw new UsageError('--datasource-uid: name the Prometheus data source to read through Grafana (its uid, from Connections → Data sources), or set alerts.datasourceUid in the config');
-    conn = await resolveConnection(ctx, { ...(flags.url ? { url: flags.url } : {}), ...(flags.orgId !== undefined ? { orgId: flags.orgId } : {}), ...connFlags(flags, timeout, concurrency) });
+    conn = await resolveConnection({ ...(flags.url ? { url: flags.url } : {}), ...(flags.orgId !== undefined ? { orgId: flags.orgId } : {}), ...connFlags(flags, timeout, concurrency) }, connectionEnv);
     // Grafana's data source proxy: /api/datasources/proxy/uid/<uid>/<path> goes to the data source's URL + <path> (pkg/api/api.go).
     prefix = `/api/datasources/proxy/uid/${encodeURIComponent(uid)}`;
     source = `Grafana data source ${uid} (${conn.baseUrl})`;
