@@ -1,29 +1,68 @@
-import yargs from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { UsageError } from '../errors.ts';
-import { alertsCommand } from './commands/alerts.ts';
-import { catalogCommand } from './commands/catalog.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { diffCommand } from './commands/diff.ts';
-import { generateCommand } from './commands/generate.ts';
-import { previewCommand } from './commands/preview.ts';
-import { publishCommand } from './commands/publish.ts';
-import { validateCommand } from './commands/validate.ts';
 import { processContext, type Context } from './context.ts';
 import { checkFlagValues, checkNumberValues } from './flags.ts';
 
+/** A command's module (src/cli/commands/): its options, and what runs once they are parsed. */
+interface CommandParts {
+  builder(y: Argv): Argv<object>;
+  handler(ctx: Context, argv: never): void | Promise<void>;
+}
+
+/**
+ * The commands, as the top-level help lists them. A command's module loads when that command runs (or
+ * its help is asked for), so a run loads its own command's code and not the others'.
+ */
+const COMMANDS: readonly { command: string; describe: string; load: () => Promise<CommandParts> }[] = [
+  { command: 'generate', describe: 'Write the Kinesis dashboard as Grafana JSON (out/<uid>.json)', load: () => import('./commands/generate.ts') },
+  { command: 'catalog', describe: 'List the AWS/Kinesis metrics the dashboards are built from', load: () => import('./commands/catalog.ts') },
+  {
+    command: 'validate [files..]',
+    describe: 'Check dashboard JSON files (classic JSON or dashboard.grafana.app/v2 resources): schema, PromQL, layout, Kinesis metric names',
+    load: () => import('./commands/validate.ts'),
+  },
+  {
+    command: 'publish',
+    describe: 'Create or update the dashboard in Grafana or Logz.io (safe: conditional writes, no blind overwrites)',
+    load: () => import('./commands/publish.ts'),
+  },
+  {
+    command: 'diff',
+    describe: 'Show what publish would change, path by path (server-managed fields ignored)',
+    load: () => import('./commands/diff.ts'),
+  },
+  {
+    command: 'preview',
+    describe: 'Draw the dashboard as an SVG wireframe for review (out/<uid>.svg); --diff marks what changed',
+    load: () => import('./commands/preview.ts'),
+  },
+  {
+    command: 'alerts',
+    describe: 'Write alert rules from the same catalog and thresholds as the dashboard (out/alerts/<uid>.rules.yml)',
+    load: () => import('./commands/alerts.ts'),
+  },
+  {
+    command: 'doctor',
+    describe: 'Check the dashboard against your real metrics before anyone sees an empty panel (read only)',
+    load: () => import('./commands/doctor.ts'),
+  },
+];
+
+/** One yargs CommandModule: the name and description from the list, the options and handler from the command's module. */
+function commandModule(ctx: Context, { command, describe, load }: (typeof COMMANDS)[number]): CommandModule {
+  return {
+    command,
+    describe,
+    builder: async (y) => (await load()).builder(y),
+    handler: async (argv) => (await load()).handler(ctx, argv as never),
+  };
+}
+
 export function buildParser(ctx: Context) {
-  return yargs()
-    .scriptName('kinesis-dashboards')
-    .usage('$0 <command> [options]\n\nDashboards as code for Amazon Kinesis Data Streams.')
-    .command(generateCommand(ctx))
-    .command(catalogCommand(ctx))
-    .command(validateCommand(ctx))
-    .command(publishCommand(ctx))
-    .command(diffCommand(ctx))
-    .command(previewCommand(ctx))
-    .command(alertsCommand(ctx))
-    .command(doctorCommand(ctx))
+  let parser = yargs().scriptName('kinesis-dashboards').usage('$0 <command> [options]\n\nDashboards as code for Amazon Kinesis Data Streams.');
+  for (const c of COMMANDS) parser = parser.command(commandModule(ctx, c));
+  return parser
     // yargs' own: the script asks this CLI for completions (--get-yargs-completions) as you type.
     .completion('completion', 'print a bash/zsh completion script (add it to ~/.bashrc or ~/.zshrc)')
     .option('debug', { type: 'boolean', describe: 'show stack traces', global: true })

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.ts';
 import { isObject } from '../../json.ts';
 import { LOGZIO_REGIONS, type LogzioRegion } from '../../grafana/regions.ts';
 import type { Context } from '../context.ts';
 import type { DashboardFlags } from '../../config/load.ts';
-import { dashboardOptions } from './generate.ts';
+import { dashboardOptions } from '../options.ts';
 
 export interface DoctorFlags extends DashboardFlags {
   prometheusUrl?: string;
@@ -42,34 +42,28 @@ const DESCRIBE = [
   'Exit 0: every panel and rule will show data; 1: something will not; 2: bad input.',
 ].join('\n');
 
-export function doctorCommand(ctx: Context): CommandModule<object, DoctorFlags> {
-  return {
-    command: 'doctor',
-    describe: 'Check the dashboard against your real metrics before anyone sees an empty panel (read only)',
-    builder: (y) =>
-      dashboardOptions(y.usage(`$0 doctor [options]\n\n${DESCRIBE}`))
-        .option('prometheus-url', { type: 'string', describe: 'base URL of a Prometheus-compatible query API (the part before /api/v1)' })
-        .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL): read through its data source proxy' })
-        .option('datasource-uid', { type: 'string', describe: "with Grafana: the Prometheus data source's uid (config: alerts.datasourceUid)" })
-        .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: "read Logz.io's metrics API in this region (token from LOGZIO_API_TOKEN)" })
-        .option('token-file', { type: 'string', describe: 'read the token from this file instead of the environment' })
-        .option('token', { type: 'string', hidden: true })
-        .option('org-id', { type: 'number', describe: 'Grafana organisation (or GRAFANA_ORG_ID)' })
-        .option('header', { type: 'string', array: true, describe: 'extra HTTP header "Name: value" (repeatable; e.g. X-Scope-OrgID for Mimir)' })
-        .option('ca-cert', { type: 'string', describe: "PEM file of the CA that signed the server's certificate" })
-        .option('insecure-skip-tls-verify', { type: 'boolean', describe: "do not check the server's certificate (only when asked)" })
-        .option('timeout', { type: 'number', describe: 'seconds each query may take, sent to the server too (default 30)' })
-        .option('concurrency', { type: 'number', describe: 'queries in flight at once (default 4)' })
-        .option('since', { type: 'string', describe: 'how far back to read: 30m, 1h (default), 6h, 1d' })
-        .option('until', { type: 'string', describe: 'end of the window: an RFC 3339 time or unix seconds (default now)' })
-        .option('max-delay', { type: 'string', describe: "data older than this at the end of the window is stale (default 15m: CloudWatch exporters' usual delay)" })
-        .option('max-series', { type: 'number', describe: 'most streams, shards and consumers listed (default 500)' })
-        .option('json', { type: 'boolean', describe: 'print the report as JSON' })
-        .option('write-config', { type: 'string', describe: 'write (or update, keeping what you wrote) this config file with the detected profile, streams and shard counts' })
-        .conflicts('prometheus-url', ['url', 'logzio-region'])
-        .conflicts('url', 'logzio-region'),
-    handler: (argv) => doctor(ctx, argv),
-  };
+export function builder(y: Argv) {
+  return dashboardOptions(y.usage(`$0 doctor [options]\n\n${DESCRIBE}`))
+    .option('prometheus-url', { type: 'string', describe: 'base URL of a Prometheus-compatible query API (the part before /api/v1)' })
+    .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL): read through its data source proxy' })
+    .option('datasource-uid', { type: 'string', describe: "with Grafana: the Prometheus data source's uid (config: alerts.datasourceUid)" })
+    .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: "read Logz.io's metrics API in this region (token from LOGZIO_API_TOKEN)" })
+    .option('token-file', { type: 'string', describe: 'read the token from this file instead of the environment' })
+    .option('token', { type: 'string', hidden: true })
+    .option('org-id', { type: 'number', describe: 'Grafana organisation (or GRAFANA_ORG_ID)' })
+    .option('header', { type: 'string', array: true, describe: 'extra HTTP header "Name: value" (repeatable; e.g. X-Scope-OrgID for Mimir)' })
+    .option('ca-cert', { type: 'string', describe: "PEM file of the CA that signed the server's certificate" })
+    .option('insecure-skip-tls-verify', { type: 'boolean', describe: "do not check the server's certificate (only when asked)" })
+    .option('timeout', { type: 'number', describe: 'seconds each query may take, sent to the server too (default 30)' })
+    .option('concurrency', { type: 'number', describe: 'queries in flight at once (default 4)' })
+    .option('since', { type: 'string', describe: 'how far back to read: 30m, 1h (default), 6h, 1d' })
+    .option('until', { type: 'string', describe: 'end of the window: an RFC 3339 time or unix seconds (default now)' })
+    .option('max-delay', { type: 'string', describe: "data older than this at the end of the window is stale (default 15m: CloudWatch exporters' usual delay)" })
+    .option('max-series', { type: 'number', describe: 'most streams, shards and consumers listed (default 500)' })
+    .option('json', { type: 'boolean', describe: 'print the report as JSON' })
+    .option('write-config', { type: 'string', describe: 'write (or update, keeping what you wrote) this config file with the detected profile, streams and shard counts' })
+    .conflicts('prometheus-url', ['url', 'logzio-region'])
+    .conflicts('url', 'logzio-region');
 }
 
 /** The longest window or delay a duration flag takes: a year of data is more than any metrics store keeps at this resolution. */
@@ -98,7 +92,8 @@ async function readJsonObject(ctx: Context, path: string, flag: string, missingO
   return value;
 }
 
-async function doctor(ctx: Context, flags: DoctorFlags): Promise<void> {
+/** What runs once the command line is parsed. */
+export async function handler(ctx: Context, flags: DoctorFlags): Promise<void> {
   if (flags.token !== undefined) {
     throw new UsageError('--token would put the secret in shell history and process lists: set PROMETHEUS_TOKEN, GRAFANA_TOKEN or LOGZIO_API_TOKEN, or use --token-file');
   }

@@ -1,18 +1,52 @@
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import pkg from '../../../package.json' with { type: 'json' };
+import { publishAll, summarize, type Result } from '../../publish/publisher.ts';
 import type { Context } from '../context.ts';
-import { remoteOptions, type RemoteFlags } from './remote.ts';
+import { remoteOptions, type RemoteFlags } from '../options.ts';
+import { openWhileMaking, plan, refuseTokenFlag, withConnection } from '../remote.ts';
 
 export type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
 
-export function publishCommand(ctx: Context): CommandModule<object, PublishFlags> {
-  return {
-    command: 'publish',
-    describe: 'Create or update the dashboard in Grafana or Logz.io (safe: conditional writes, no blind overwrites)',
-    builder: (y) =>
-      remoteOptions(y)
-        .option('message', { type: 'string', describe: 'version message shown in Grafana\'s history' })
-        .option('dry-run', { type: 'boolean', describe: 'write nothing; print what would change' })
-        .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' }),
-    handler: async (argv) => (await import('../handlers/publish.ts')).publish(ctx, argv),
+export function builder(y: Argv) {
+  return remoteOptions(y)
+          .option('message', { type: 'string', describe: 'version message shown in Grafana\'s history' })
+          .option('dry-run', { type: 'boolean', describe: 'write nothing; print what would change' })
+          .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' });
+}
+
+/** One line per dashboard: status, uid, URL or reason; dry runs list their changes. */
+export function formatResults(results: Result[], showChanges: boolean): string {
+  return results
+    .map((r) => {
+      const head = `${r.status.padEnd(12)} ${r.uid}${r.url ? `  ${r.url}` : ''}${r.error ? `  ${r.error}` : ''}`;
+      return showChanges && r.changes.length ? [head, ...r.changes.map((c) => `    ${c}`)].join('\n') : head;
+    })
+    .join('\n') + '\n';
+}
+
+/** On a terminal, a one-line counter on stderr while a fleet is published; nothing in logs. */
+export function progress(out: Context, json?: boolean) {
+  if (!out.isTTY || json) return undefined;
+  return (r: Result, done: number, total: number) => {
+    out.stderr(`\r\x1b[2K[${done}/${total}] ${r.uid} ${r.status}${done === total ? '\n' : ''}`);
   };
+}
+
+/** What runs once the command line is parsed. */
+export async function handler(ctx: Context, argv: PublishFlags): Promise<void> {
+  refuseTokenFlag(argv);
+  const { items: making, connection, api, schema, owner, listed } = await plan(ctx, argv);
+  await withConnection(ctx, connection, async (conn, out) => {
+    const { store, list: items } = await openWhileMaking(conn, api, making, schema);
+    const message = argv.message ?? `Published by kinesis-dashboards ${pkg.version}`;
+    const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, onResult: progress(out, argv.json) });
+    // Deletions after the writes: a dashboard renamed in the config (a new uid) exists before its old one goes.
+    if (argv.prune && owner) {
+      const { pruneAll } = await import('../../publish/prune.ts');
+      results.push(...(await pruneAll(conn, store, owner.id, listed, { dryRun: !!argv.dryRun, force: !!argv.force })));
+    }
+    if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, ...(owner ? { owner: owner.id } : {}), results }, null, 2)}\n`);
+    else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
+    if (results.some((r) => r.status === 'failed' || r.status === 'unknown')) ctx.exitCode = 1;
+  });
 }

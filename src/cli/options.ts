@@ -1,25 +1,23 @@
 import type { Argv } from 'yargs';
-import type { ConnectionFlags } from '../../grafana/connection.ts';
-import { LOGZIO_REGIONS } from '../../grafana/regions.ts';
-import { DASHBOARD_APIS, type DashboardApiChoice } from '../../grafana/store.ts';
-import type { DashboardFlags } from '../../config/load.ts';
-import { dashboardOptions } from './generate.ts';
+import type { DashboardFlags } from '../config/load.ts';
+import type { ConnectionFlags } from '../grafana/connection.ts';
+import { LOGZIO_REGIONS } from '../grafana/regions.ts';
+import { DASHBOARD_APIS, type DashboardApiChoice } from '../grafana/store.ts';
 
-// What `publish` and `diff` share: which dashboard, where it goes, and how to reach Grafana.
+// The option groups several commands share, in one place; each command adds its own (src/cli/commands/).
 
-export interface RemoteFlags extends DashboardFlags, ConnectionFlags {
-  target?: string;
-  file?: string;
-  folderUid?: string;
-  folderTitle?: string;
-  api?: DashboardApiChoice;
-  json?: boolean;
-  schema?: 'v1' | 'v2';
-  prune?: boolean;
-  token?: string;
+/** Which dashboard: every command that makes one. */
+export function dashboardOptions<T>(y: Argv<T>) {
+  return y
+    .option('profile', { type: 'string', describe: 'where the metrics come from: cloudwatch-exporter (default), yace, logzio-metric-streams (Prometheus), or cloudwatch (Grafana\'s CloudWatch datasource)' })
+    .option('config', { type: 'string', describe: 'JSON config file; flags win over it' })
+    .option('uid', { type: 'string', describe: 'dashboard uid (default aws-kinesis)' })
+    .option('title', { type: 'string', describe: 'dashboard title (default "Amazon Kinesis")' });
 }
 
-/** How to reach Grafana or Logz.io: shared by publish, diff and preview --live. */
+/** How to reach Grafana or Logz.io: publish, diff and preview --live. */
+export type ConnectionOptionFlags = ConnectionFlags & { api?: DashboardApiChoice; token?: string };
+
 export function connectionOptions<T>(y: Argv<T>) {
   return y
     .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL); credentials from GRAFANA_TOKEN, or GRAFANA_USER + GRAFANA_PASSWORD' })
@@ -35,6 +33,17 @@ export function connectionOptions<T>(y: Argv<T>) {
     .option('concurrency', { type: 'number', describe: 'requests in flight at once (default 8; Logz.io 10, at most 100)' })
     .option('api', { choices: DASHBOARD_APIS, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })
     .option('namespace', { type: 'string', describe: 'namespace of the Kubernetes-style API (default: found from the server, e.g. stacks-12345 on Grafana Cloud, else the org\'s)' });
+}
+
+/** What `publish` and `diff` share: which dashboard, where it goes, and how to reach Grafana. */
+export interface RemoteFlags extends DashboardFlags, ConnectionOptionFlags {
+  target?: string;
+  file?: string;
+  folderUid?: string;
+  folderTitle?: string;
+  json?: boolean;
+  schema?: 'v1' | 'v2';
+  prune?: boolean;
 }
 
 export function remoteOptions<T>(y: Argv<T>) {

@@ -1,23 +1,23 @@
-import { checked } from '../../config/limits.ts';
-import { loadPlan } from '../../config/load.ts';
-import { FolderPath, FolderUid } from '../../config/schema.ts';
-import { UsageError } from '../../errors.ts';
-import { redact, resolveConnection, type ConnectionFlags } from '../../grafana/connection.ts';
-import { closeConnection, type Connection } from '../../grafana/http.ts';
-import { splitFolderPath } from '../../grafana/folders.ts';
-import { prepareForPublish } from '../../publish/prepare.ts';
-import { openStore, type Publication } from '../../publish/publisher.ts';
-import type { DashboardApiChoice, DashboardStore } from '../../grafana/store.ts';
-import { canonical } from '../../serialize.ts';
-import { MAX_BYTES, readJsonFile } from '../../read.ts';
-import { synthOptions } from '../../synth.ts';
-import type { RemoteFlags } from '../commands/remote.ts';
-import type { Context } from '../context.ts';
+import { checked } from '../config/limits.ts';
+import { loadPlan } from '../config/load.ts';
+import { FolderPath, FolderUid } from '../config/schema.ts';
+import { UsageError } from '../errors.ts';
+import { redact, resolveConnection, type ConnectionFlags } from '../grafana/connection.ts';
+import { closeConnection, type Connection } from '../grafana/http.ts';
+import { splitFolderPath } from '../grafana/folders.ts';
+import { prepareForPublish } from '../publish/prepare.ts';
+import { openStore, type Publication } from '../publish/publisher.ts';
+import type { DashboardApiChoice, DashboardStore } from '../grafana/store.ts';
+import { canonical } from '../serialize.ts';
+import { MAX_BYTES, readJsonFile } from '../read.ts';
+import { synthOptions } from '../synth.ts';
+import type { Context } from './context.ts';
+import type { RemoteFlags } from './options.ts';
 
-// What the handlers of `publish`, `diff` and `preview --live` share (their options: src/cli/commands/remote.ts).
+// What `publish`, `diff` and `preview --live` share once their options are parsed (the options: src/cli/options.ts).
 
 /** Refuses a secret on the command line before anything else happens. */
-export function refuseTokenFlag(flags: RemoteFlags): void {
+export function refuseTokenFlag(flags: { token?: string }): void {
   if (flags.token !== undefined) {
     throw new UsageError('--token would put the secret in shell history and process lists: set GRAFANA_TOKEN (or LOGZIO_API_TOKEN), or use --token-file');
   }
@@ -56,7 +56,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
     const doc = readDashboardFile(ctx, flags.file);
-    const v2 = (await import('../../dashboard-v2.ts')).isV2Document(doc);
+    const v2 = (await import('../dashboard-v2.ts')).isV2Document(doc);
     if (flags.schema && (flags.schema === 'v2') !== v2) {
       throw new UsageError(`--file ${flags.file}: it is ${v2 ? 'a v2 dashboard resource' : 'classic dashboard JSON'}; drop --schema ${flags.schema} (the file says which schema it is)`);
     }
@@ -67,7 +67,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   }
   const { dashboards, file } = await loadPlan(ctx.cwd, flags);
   const schema = flags.schema ?? file.schema ?? 'v1';
-  const ownership = flags.config ? await import('../../publish/ownership.ts') : undefined;
+  const ownership = flags.config ? await import('../publish/ownership.ts') : undefined;
   const ownerId = file.owner ?? (flags.config ? ownership?.defaultOwner(flags.config) : undefined);
   const owner = ownerId ? { id: ownerId, declared: file.owner !== undefined } : undefined;
   if (flags.prune && !flags.config) throw new UsageError('--prune: needs a config file (its owner and the dashboards it lists); drop --prune or use --config');
@@ -77,7 +77,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     );
   }
   // The v2 form is the classic dashboard converted (src/dashboard-v2.ts); loaded only when asked for.
-  const v2 = schema === 'v2' ? await import('../../dashboard-v2.ts') : undefined;
+  const v2 = schema === 'v2' ? await import('../dashboard-v2.ts') : undefined;
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
   // Each dashboard is made when its turn comes (a getter, once): a fleet's making overlaps its requests.
   const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => {
