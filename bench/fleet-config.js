@@ -8,7 +8,7 @@ export function fleetDashboards(n) {
   });
 }
 
-/** A config file for `kinesis-dashboards generate --config FILE` with N dashboards (issue 4's `dashboards` list). */
+/** A config file for `kinesis-dashboards generate --config FILE` with N dashboards (a `dashboards` list). */
 export function fleetConfig(n) {
   return { dashboards: fleetDashboards(n) };
 }

@@ -4,8 +4,8 @@
 //
 //   node bench/fleet.js N DIR
 //
-// Stands in for `kinesis-dashboards generate --config fleet.json --out DIR` until that takes a
-// `dashboards` list (issue 4); bench/run.js switches between the two in one line (FLEET_VIA).
+// The work of `kinesis-dashboards generate --config fleet.json --out DIR` in one process, without the
+// CLI; bench/run.js switches between the two in one line (FLEET_VIA).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bin from '../bin/kinesis-dashboards.js';

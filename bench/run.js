@@ -26,8 +26,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'kinesis-dashboards.js');
 
 // How the fleet is made. 'script': bench/fleet.js, synth() + serialize() N times in one process.
-// 'cli': `kinesis-dashboards generate --config fleet.json --out DIR`, once generate takes a
-// `dashboards` list (issue 4). Switching is this one line (or --fleet-via=cli for one run).
+// 'cli': `kinesis-dashboards generate --config fleet.json --out DIR`, a config with a `dashboards`
+// list. Switching is this one line (or --fleet-via=script for one run).
 const FLEET_VIA = 'cli';
 
 const argv = process.argv.slice(2);

@@ -2,9 +2,10 @@ import './zod-config.ts';
 import * as z from 'zod/mini';
 
 // Kinesis Data Streams limits and the capacity settings built on them, in one module: the dashboard's
-// capacity row draws these numbers, and alert rules (a later issue) must judge against the same ones.
-// Source: the Kinesis Data Streams developer guide, "Quotas and limits" and "Troubleshooting consumers"
-// (facts in shared/reference/kinesis-metrics.md, "Limits and alarms").
+// capacity row draws these numbers, and the alert rules judge against the same ones.
+// Source: the Kinesis Data Streams developer guide, "Quotas and limits"
+// (https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html) and "Troubleshooting
+// Kinesis Data Streams consumers" (https://docs.aws.amazon.com/streams/latest/dev/troubleshooting-consumers.html).
 
 export const MIB = 1024 * 1024;
 

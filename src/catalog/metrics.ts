@@ -1,8 +1,9 @@
 import type { MetricEntry, Statistic } from './schema.ts';
 
 // The AWS/Kinesis CloudWatch metrics, one entry each, as plain data.
-// Source: the Kinesis Data Streams developer guide, "Monitoring ... with Amazon CloudWatch"
-// (facts in shared/reference/kinesis-metrics.md); descriptions are our own words.
+// Source: the Kinesis Data Streams developer guide, "Monitoring the Amazon Kinesis Data Streams Service
+// with Amazon CloudWatch" (https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html);
+// descriptions are our own words.
 
 const ALL5: Statistic[] = ['Minimum', 'Maximum', 'Average', 'Sum', 'SampleCount'];
 const TIMING: Statistic[] = ['Minimum', 'Maximum', 'Average'];

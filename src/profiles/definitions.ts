@@ -1,6 +1,6 @@
 import type { PrometheusProfileDef } from './prometheus.ts';
 
-// The ways Kinesis metrics reach Prometheus (shared/reference/kinesis-metrics.md).
+// The ways Kinesis metrics reach Prometheus: the exporters' names and labels (naming rules: naming.ts).
 export const prometheusProfiles: PrometheusProfileDef[] = [
   {
     id: 'cloudwatch-exporter',

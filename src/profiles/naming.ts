@@ -1,7 +1,9 @@
 import type { Statistic } from '../catalog/index.ts';
 
-// How each exporter turns a CloudWatch metric name into a Prometheus one
-// (rules in shared/reference/kinesis-metrics.md, "Prometheus names and labels by exporter").
+// How each exporter turns a CloudWatch metric name into a Prometheus one, as their sources do:
+// prometheus/cloudwatch_exporter and YACE (prometheus-community/yet-another-cloudwatch-exporter) write
+// aws_<namespace>_<snake_case metric>_<statistic>; Logz.io's metric streams (logzio/metric-stream-lambda)
+// lowercase the name, "." → "_", and ship each period's summary as _sum, _count, _min and _max.
 
 /** prometheus/cloudwatch_exporter and YACE: snake_case; "GetRecords.IteratorAgeMilliseconds" → "get_records_iterator_age_milliseconds". */
 export function snakeCase(metricName: string): string {

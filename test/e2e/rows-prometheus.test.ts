@@ -49,7 +49,7 @@ import {
 } from '../support/synthetic.ts';
 
 /*
- * The proof of issue 6: every panel of the dashboard with every opt-in row on (success rates, record outcomes,
+ * The proof of the rows beyond the seed: every panel of the dashboard with every opt-in row on (success rates, record outcomes,
  * enhanced fan-out, hottest shards) and the capacity row, for every Prometheus profile, run on a real Prometheus
  * loaded with the extended synthetic data (test/support/synthetic.ts: two more streams at exactly 80% of a limit,
  * fan-out consumers, and shard-level series under the stream-level names), variables filled as Grafana fills

@@ -3,7 +3,7 @@ import { getProfile, prometheusProfileNames } from '../../src/profiles/index.ts'
 import { expectValidOpenMetrics } from './openmetrics.ts';
 import { apportion, EXTENDED_METRICS, FIXED_WINDOW, HOT_RECORDS, HOT_WRITES, SHARD_METRICS, SHARD_TWINS, SYNTHETIC_METRICS, syntheticKinesis, type Source } from './synthetic.ts';
 
-// The extended synthetic data (issue 6: rows beyond the seed, capacity) checked against numbers worked out by
+// The extended synthetic data (rows beyond the seed, capacity) checked against numbers worked out by
 // hand, so the e2e proof (test/e2e/rows-prometheus.test.ts) compares Prometheus with the closed form.
 // Sample i is at FIXED_WINDOW.start + 60 i; stepped series change at i = 120 (02:00); the e2e window holds 61..240.
 
