@@ -1,5 +1,4 @@
-// What `alerts --help` names, in a module of its own: the help is built on every run of the CLI,
-// the rule builders only when alerts are made.
+// What the `alerts` command offers (its help names them), apart from the rule builders.
 
 export const ALERT_FORMATS = ['prometheus', 'grafana'] as const;
 export type AlertFormat = (typeof ALERT_FORMATS)[number];
