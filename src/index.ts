@@ -3,11 +3,11 @@
 // lists them, and test/api.test.ts fails when the two differ. The CLI is built on the same modules.
 import type { AlertFile, AlertFormat, AlertPlan } from './alerts/index.ts';
 import { alertFile, alertPlan } from './alerts/index.ts';
-import { parseOptions } from './compose.ts';
+import { parseOptions } from './dashboard/compose.ts';
 import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { UsageError } from './errors.ts';
-import { synthOptions } from './synth.ts';
+import { synthOptions } from './dashboard/synth.ts';
 
 export { UsageError };
 
@@ -24,13 +24,13 @@ export { rowSets } from '../panels/sets.ts';
 export type { PanelSpec, RowSpec, SignalSpec } from '../panels/spec.ts';
 
 // The Kinesis rows and panels for a dashboard of your own.
-export { addKinesisRows, kinesisPanel, kinesisRows, kinesisRowsJson, KinesisRowsOptions, kinesisVariables } from './compose.ts';
-export type { KinesisPanelBuilder, KinesisRows } from './compose.ts';
+export { addKinesisRows, kinesisPanel, kinesisRows, kinesisRowsJson, KinesisRowsOptions, kinesisVariables } from './dashboard/compose.ts';
+export type { KinesisPanelBuilder, KinesisRows } from './dashboard/compose.ts';
 
 // The whole dashboard, its text, and checking a dashboard.
 export { DashboardOptions } from './config/schema.ts';
 export type { DashboardOptionsInput } from './config/schema.ts';
-export { serialize } from './serialize.ts';
+export { serialize } from './output/serialize.ts';
 export { validateDashboard as validate } from './validate/dashboard.ts';
 export type { Problem } from './validate/dashboard.ts';
 

@@ -4,8 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
+import { serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
 import { cli, tempDir } from './support/cli.ts';
 
 // Bad input, as a hostile user gives it, across every command, flag, environment variable and config

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
-import { serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
+import { serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
 
 // The package's bin, run as users run it, in a copy of the package (sources, bin, build script;
 // node_modules linked), so that building and editing never touch the working tree.
@@ -49,7 +49,7 @@ describe('bin/kinesis-dashboards.js', () => {
 
   it('fingerprints every source and bundled dependency of the bundle', () => {
     const inputs = Object.keys(stamp().inputs);
-    expect(inputs).toEqual(expect.arrayContaining(['package.json', 'scripts/build.mjs', 'src/cli/main.ts', 'src/synth.ts', 'panels/kinesis.ts']));
+    expect(inputs).toEqual(expect.arrayContaining(['package.json', 'scripts/build.mjs', 'src/cli/main.ts', 'src/dashboard/synth.ts', 'panels/kinesis.ts']));
     expect(inputs.some((i) => i.endsWith('node_modules/yargs/package.json'))).toBe(true);
     expect(inputs.some((i) => i.endsWith('node_modules/zod/package.json'))).toBe(true);
   });

@@ -71,7 +71,7 @@ describe('module structure', () => {
 
   it('reads every module and the imports between them', () => {
     expect(graph.size).toBeGreaterThan(50);
-    expect(graph.get('src/synth.ts')).toContain('panels/layout.ts');
+    expect(graph.get('src/dashboard/synth.ts')).toContain('panels/layout.ts');
     expect(graph.get('src/cli/parser.ts')).toContain('src/cli/commands/generate.ts'); // a lazy import() counts too
   });
 

@@ -17,7 +17,7 @@ import {
 } from '../src/index.ts';
 import { alertFile } from '../src/alerts/index.ts';
 import { DashboardOptions } from '../src/config/schema.ts';
-import { synth as synthFromSources } from '../src/synth.ts';
+import { synth as synthFromSources } from '../src/dashboard/synth.ts';
 import { validateGrafanaSchema } from './support/schema.ts';
 
 type AnyPanel = { id: number; type: string; title?: string; gridPos: { x: number; y: number; w: number; h: number }; targets?: { expr?: string }[] };

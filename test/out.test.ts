@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
-import { toV2Resource } from '../src/dashboard-v2.ts';
+import { serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
+import { toV2Resource } from '../src/dashboard/v2.ts';
 
 describe('out/', () => {
   // The committed dashboard is what reviewers read: it must be what the code makes now.

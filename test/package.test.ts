@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getProfile } from '../src/profiles/index.ts';
-import { serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
+import { serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
 import { validateDashboard } from '../src/validate/dashboard.ts';
 import { validateGrafanaSchema } from './support/schema.ts';
 

@@ -1,9 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { comparePanels, fitText, layoutItems, previewSvg, textWidth } from '../src/preview.ts';
-import { serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
+import { comparePanels, fitText, layoutItems, previewSvg, textWidth } from '../src/output/preview.ts';
+import { serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
 import { cli, tempDir } from './support/cli.ts';
 
 type Obj = Record<string, any>;

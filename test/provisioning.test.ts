@@ -1,10 +1,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { grafanaLiteral, provisioningFiles, provisioningYaml } from '../src/provisioning.ts';
-import { yamlQuote } from '../src/yaml.ts';
-import { serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
+import { grafanaLiteral, provisioningFiles, provisioningYaml } from '../src/output/provisioning.ts';
+import { yamlQuote } from '../src/output/yaml.ts';
+import { serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
 import { cli, tempDir } from './support/cli.ts';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonical, serialize } from '../src/serialize.ts';
-import { synth } from '../src/synth.ts';
+import { canonical, serialize } from '../src/output/serialize.ts';
+import { synth } from '../src/dashboard/synth.ts';
 
 const reference = (v: unknown) => `${JSON.stringify(canonical(v), null, 2)}\n`;
 

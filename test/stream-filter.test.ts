@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alternation } from '../src/profiles/spec.ts';
-import { synth } from '../src/synth.ts';
+import { synth } from '../src/dashboard/synth.ts';
 import { cli, tempDir } from './support/cli.ts';
 
 const streamVariable = (profile: string, streams: string[] | string) => synth({ profile, streams }).templating.list!.find((v) => v.name === 'stream')!;

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../src/errors.ts';
-import { writeFiles } from '../src/write.ts';
+import { writeFiles } from '../src/output/write.ts';
 import { tempDir } from './support/cli.ts';
 
 // A rename that fails on the n-th call (0: never): what a file system may do after every check passed.

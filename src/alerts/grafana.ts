@@ -1,10 +1,10 @@
 import * as alerting from '@grafana/grafana-foundation-sdk/alerting';
 import * as expr from '@grafana/grafana-foundation-sdk/expr';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import { grafanaLiteral } from '../provisioning.ts';
-import { canonical } from '../serialize.ts';
+import { grafanaLiteral } from '../output/provisioning.ts';
+import { canonical } from '../output/serialize.ts';
 import { dashboardUrlTemplate, digest, ruleLabels, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
-import { toYaml, yamlComments, type YamlValue } from '../yaml.ts';
+import { toYaml, yamlComments, type YamlValue } from '../output/yaml.ts';
 
 /**
  * Grafana-managed alert rules in Grafana's file-provisioning format (provisioning/alerting/*.yaml): one rule

@@ -4,7 +4,7 @@ import { SHARD_LIMITS } from '../capacity.ts';
 import { metric } from '../catalog/index.ts';
 import type { DashboardOptions } from '../config/schema.ts';
 import type { QuerySpec } from '../profiles/index.ts';
-import { rowsFor } from '../synth.ts';
+import { rowsFor } from '../dashboard/synth.ts';
 
 /**
  * Which panel of the dashboard an alert rule belongs to: Grafana links a Grafana-managed rule to a panel

@@ -1,5 +1,5 @@
 import { dashboardUrlTemplate, ruleExpr, ruleLabels, streamTemplate, type AlertPlan, type AlertRule, type ValueKind } from './rules.ts';
-import { toYaml, yamlComments } from '../yaml.ts';
+import { toYaml, yamlComments } from '../output/yaml.ts';
 
 /**
  * A Prometheus rule file (`promtool check rules`, `rule_files:`): one group per dashboard, named by its uid,

@@ -78,7 +78,7 @@ export interface AlertPlan {
 }
 
 /**
- * The dashboard's profile settings (as src/synth.ts derives them) with the variables off: the dashboard's
+ * The dashboard's profile settings (as src/dashboard/synth.ts derives them) with the variables off: the dashboard's
  * queries as plain PromQL. test/alerts/rules.test.ts checks every rule against the dashboard's own query.
  */
 export function alertProfileSettings(options: DashboardOptions): ProfileSettings {

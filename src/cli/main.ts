@@ -4,8 +4,8 @@ import { runCli } from './parser.ts';
 
 export { buildParser, runCli } from './parser.ts';
 // The library surface the bundle exposes too (the benchmarks drive synth/serialize in-process).
-export { serialize } from '../serialize.ts';
-export { synth } from '../synth.ts';
+export { serialize } from '../output/serialize.ts';
+export { synth } from '../dashboard/synth.ts';
 
 /** Runs one command line in this process and sets its exit code. */
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {

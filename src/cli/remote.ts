@@ -8,9 +8,9 @@ import { splitFolderPath } from '../grafana/folders.ts';
 import { prepareForPublish } from '../publish/prepare.ts';
 import { openStore, type Publication } from '../publish/publisher.ts';
 import type { DashboardApiChoice, DashboardStore } from '../grafana/store.ts';
-import { canonical } from '../serialize.ts';
+import { canonical } from '../output/serialize.ts';
 import { MAX_BYTES, readJsonFile } from '../read.ts';
-import { synthOptions } from '../synth.ts';
+import { synthOptions } from '../dashboard/synth.ts';
 import type { Context } from './context.ts';
 import type { RemoteFlags } from './options.ts';
 
@@ -56,7 +56,7 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
   const flagFolder = folderTarget(flags.folderTitle, flags.folderUid);
   if (flags.file) {
     const doc = readDashboardFile(ctx, flags.file);
-    const v2 = (await import('../dashboard-v2.ts')).isV2Document(doc);
+    const v2 = (await import('../dashboard/v2.ts')).isV2Document(doc);
     if (flags.schema && (flags.schema === 'v2') !== v2) {
       throw new UsageError(`--file ${flags.file}: it is ${v2 ? 'a v2 dashboard resource' : 'classic dashboard JSON'}; drop --schema ${flags.schema} (the file says which schema it is)`);
     }
@@ -76,8 +76,8 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
       `--prune: config.owner is not set; the default${ownerId ? ` ("${ownerId}", from the file's name)` : ''} could be another repository's too: write "owner": "<a name only this config uses>" in ${flags.config} (publish once without --prune to mark the dashboards with it)`,
     );
   }
-  // The v2 form is the classic dashboard converted (src/dashboard-v2.ts); loaded only when asked for.
-  const v2 = schema === 'v2' ? await import('../dashboard-v2.ts') : undefined;
+  // The v2 form is the classic dashboard converted (src/dashboard/v2.ts); loaded only when asked for.
+  const v2 = schema === 'v2' ? await import('../dashboard/v2.ts') : undefined;
   // Exactly the bytes `generate` writes, so what is published is what was reviewed.
   // Each dashboard is made when its turn comes (a getter, once): a fleet's making overlaps its requests.
   const make = (d: (typeof dashboards)[number], folder: Publication['folder']): Publication => {

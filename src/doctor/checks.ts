@@ -1,7 +1,7 @@
 import { alertPlan } from '../alerts/rules.ts';
 import type { DashboardOptions } from '../config/schema.ts';
-import { canonical } from '../serialize.ts';
-import { synthOptions } from '../synth.ts';
+import { canonical } from '../output/serialize.ts';
+import { synthOptions } from '../dashboard/synth.ts';
 import type { Diagnoser, Reason } from './diagnose.ts';
 import { interpolate, type DashboardVariable } from './interpolate.ts';
 import { legendLabels } from './selectors.ts';

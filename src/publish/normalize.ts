@@ -1,4 +1,4 @@
-import { canonical } from '../serialize.ts';
+import { canonical } from '../output/serialize.ts';
 
 /**
  * Fields Grafana manages itself: comparing them would report a change on every publish.

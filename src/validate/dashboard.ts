@@ -1,5 +1,5 @@
 import { catalog } from '../catalog/index.ts';
-import { isV2Document } from '../dashboard-v2.ts';
+import { isV2Document } from '../dashboard/v2.ts';
 import { DEFAULT_PROFILE, getProfile } from '../profiles/index.ts';
 import { Dashboard } from './dashboard-schema.ts';
 import { checkLayout, placedPanels, type Problem } from './layout.ts';

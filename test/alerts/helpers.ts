@@ -25,7 +25,7 @@ export function withoutVariables(expr: string): string {
 type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml };
 
 /**
- * Reads back the YAML subset src/alerts/yaml.ts writes (block maps and sequences, single-quoted strings,
+ * Reads back the YAML subset src/output/yaml.ts writes (block maps and sequences, single-quoted strings,
  * plain numbers and booleans, `[]`, `{}`, `#` comment lines): a round-trip check for the writer. Throws on
  * anything else, so the writer cannot drift into YAML this reader (and the test) would misread.
  */

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { alertPlan, grafanaRuleGroup, prometheusAnnotations, prometheusRuleFile, ruleLabels, type AlertPlan, type AlertRule } from '../../src/alerts/index.ts';
-import { toYaml } from '../../src/yaml.ts';
+import { toYaml } from '../../src/output/yaml.ts';
 import { SHARD_LIMITS } from '../../src/capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from '../../src/config/schema.ts';
 import { prometheusProfileNames, type Profile } from '../../src/profiles/index.ts';

@@ -12,13 +12,13 @@ import {
   SUSTAINED_WINDOW_SECONDS,
   WRITE_UTILISATION_ALERT_FRACTION,
 } from '../../src/alerts/index.ts';
-import { toYaml } from '../../src/yaml.ts';
+import { toYaml } from '../../src/output/yaml.ts';
 import { iteratorAgeLimitMs, SHARD_LIMITS } from '../../src/capacity.ts';
 import { DashboardOptions, type DashboardOptionsInput } from '../../src/config/schema.ts';
 import { getProfile, getPromqlProfile, ProfileError, prometheusProfileNames, type QuerySpec } from '../../src/profiles/index.ts';
 import { promDuration } from '../../src/profiles/prometheus.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { readYamlSubset, withoutVariables } from './helpers.ts';
 
 const plan = (input: DashboardOptionsInput) => alertPlan(DashboardOptions.parse(input));

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { cli, tempDir } from '../support/cli.ts';
 
 let dir: string;

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inputName, MIN_GRAFANA_VERSION, SCHEMA_VERSION, toSharingFormat } from '../../src/export/sharing.ts';
+import { inputName, MIN_GRAFANA_VERSION, SCHEMA_VERSION, toSharingFormat } from '../../src/output/sharing.ts';
 import { getProfile, profileNames } from '../../src/profiles/index.ts';
 import { prepareForPublish } from '../../src/publish/prepare.ts';
-import { canonical, serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { canonical, serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { cli, tempDir } from '../support/cli.ts';
 import { startGrafanaStandin, type GrafanaStandin } from '../support/grafana-standin.ts';
 import { validateGrafanaSchema } from '../support/schema.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitWidth } from '../../panels/layout.ts';
 import { profileNames } from '../../src/profiles/index.ts';
-import { synth } from '../../src/synth.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { checkLayout } from '../../src/validate/layout.ts';
 import type { Panel } from '../../src/validate/dashboard-schema.ts';
 

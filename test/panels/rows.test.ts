@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SHARDS_VARIABLE } from '../../src/capacity.ts';
 import type { DashboardOptionsInput } from '../../src/config/schema.ts';
 import { getProfile, profileNames, prometheusProfileNames } from '../../src/profiles/index.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { checkLayout } from '../../src/validate/layout.ts';
 import type { Panel } from '../../src/validate/dashboard-schema.ts';
 import { parsePromql } from '../../src/validate/promql.ts';
@@ -237,7 +237,7 @@ describe('what a profile cannot express', () => {
   });
 });
 
-// A run uses the row sets as written (src/synth.ts): this is where they are checked against panels/spec.ts.
+// A run uses the row sets as written (src/dashboard/synth.ts): this is where they are checked against panels/spec.ts.
 describe('row sets as data', () => {
   const sets: [string, RowSpec[]][] = [
     ['kinesisRows', kinesisRows],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { catalog, type MetricEntry } from '../../src/catalog/index.ts';
 import { getProfile, ProfileError, type QuerySpec } from '../../src/profiles/index.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { validateGrafanaSchema } from '../support/schema.ts';
 
 type Query = {

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { tempDir } from '../support/cli.ts';
 import type { GrafanaStandin, JsonObject } from '../support/grafana-standin.ts';
 import { useGrafana } from '../support/publish.ts';

@@ -1,8 +1,8 @@
 import type { Statistic } from '../../src/catalog/index.ts';
 import type { DashboardOptionsInput } from '../../src/config/schema.ts';
 import { getProfile } from '../../src/profiles/index.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { ALL, interpolate, parseLabelValuesQuery, variableQueryText, type TemplateVariable, type VariableValue } from './grafana-interpolate.ts';
 import type { PrometheusServer, RangeSeries } from './prometheus.ts';
 import { ACCOUNT_B, FIXED_WINDOW, type SelectorSemantics, type SyntheticKinesis, type SyntheticStream } from './synthetic.ts';

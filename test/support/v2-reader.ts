@@ -1,7 +1,7 @@
 import type { DashboardOptionsInput } from '../../src/config/schema.ts';
-import { LEGACY_STRING_VALUE_KEY, toV2Resource } from '../../src/dashboard-v2.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { LEGACY_STRING_VALUE_KEY, toV2Resource } from '../../src/dashboard/v2.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import type { DashboardJson, PanelJson, VariableJson } from './e2e-dashboard.ts';
 
 /*

@@ -1,9 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toV2Resource } from '../../src/dashboard-v2.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { toV2Resource } from '../../src/dashboard/v2.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { cli, tempDir } from '../support/cli.ts';
 import { dataPanels, type PanelJson } from '../support/e2e-dashboard.ts';
 import { validateGrafanaV2Spec } from '../support/schema.ts';

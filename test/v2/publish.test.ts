@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toV2Resource } from '../../src/dashboard-v2.ts';
-import { serialize } from '../../src/serialize.ts';
-import { synth } from '../../src/synth.ts';
+import { toV2Resource } from '../../src/dashboard/v2.ts';
+import { serialize } from '../../src/output/serialize.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { tempDir } from '../support/cli.ts';
 import { useGrafana } from '../support/publish.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toV2Resource } from '../../src/dashboard-v2.ts';
-import { synth } from '../../src/synth.ts';
+import { toV2Resource } from '../../src/dashboard/v2.ts';
+import { synth } from '../../src/dashboard/synth.ts';
 import { validateGrafanaV2Spec } from '../support/schema.ts';
 
 const ALL_ROWS = { capacity: { retentionHours: 24 }, rows: { shards: true, successRates: true, recordOutcomes: true, fanOut: true } } as const;

@@ -6,7 +6,7 @@ import { loadPlan, type DashboardFlags } from '../../config/load.ts';
 import { AlertOptions } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { profileNames, prometheusProfileNames } from '../../profiles/index.ts';
-import { writeFiles } from '../../write.ts';
+import { writeFiles } from '../../output/write.ts';
 import type { Context } from '../context.ts';
 import { dashboardOptions } from '../options.ts';
 

@@ -122,7 +122,7 @@ export async function handler(ctx: Context, flags: DoctorFlags): Promise<void> {
   }
   const existing = flags.writeConfig ? await readJsonObject(ctx, flags.writeConfig, '--write-config', true) : undefined;
   // Where the config goes is checked before any query: a run is not wasted on an unwritable place.
-  if (flags.writeConfig) (await import('../../write.ts')).checkDestinations([{ path: resolve(ctx.cwd, flags.writeConfig), content: () => '', what: '--write-config' }]);
+  if (flags.writeConfig) (await import('../../output/write.ts')).checkDestinations([{ path: resolve(ctx.cwd, flags.writeConfig), content: () => '', what: '--write-config' }]);
 
   // Where the metrics are read: a Prometheus API, Grafana's data source proxy, or Logz.io's metrics API.
   let source: string;
@@ -200,7 +200,7 @@ async function writeConfig(
     import('../../config/file.ts'),
     import('../../config/schema.ts'),
     import('../../errors.ts'),
-    import('../../write.ts'),
+    import('../../output/write.ts'),
   ]);
   const { config, changes } = updateConfig(existing, discovery);
   // What is written must be a config `generate --config` takes: checked before anything is written.

@@ -3,11 +3,11 @@ import type { Argv } from 'yargs';
 import { loadPlan, type DashboardFlags } from '../../config/load.ts';
 import { UsageError } from '../../errors.ts';
 import { getProfile } from '../../profiles/index.ts';
-import { DEFAULT_PROVISIONING_PATH } from '../../provisioning-layout.ts';
-import type { ProvisioningFlags } from '../../provisioning.ts';
-import { serialize } from '../../serialize.ts';
-import { synthOptions } from '../../synth.ts';
-import { writeFiles, type OutputFile } from '../../write.ts';
+import { DEFAULT_PROVISIONING_PATH } from '../../output/provisioning-layout.ts';
+import type { ProvisioningFlags } from '../../output/provisioning.ts';
+import { serialize } from '../../output/serialize.ts';
+import { synthOptions } from '../../dashboard/synth.ts';
+import { writeFiles, type OutputFile } from '../../output/write.ts';
 import type { Context } from '../context.ts';
 import { dashboardOptions } from '../options.ts';
 
@@ -46,7 +46,7 @@ export async function handler(ctx: Context, argv: GenerateFlags): Promise<void> 
     provisioningPath: argv.provisioningPath ?? fromFile?.path,
   };
   // The provisioning code (and its schema) loads only when one of its settings is given.
-  const prov = Object.values(provisioningFlags).some((v) => v !== undefined) ? await import('../../provisioning.ts') : undefined;
+  const prov = Object.values(provisioningFlags).some((v) => v !== undefined) ? await import('../../output/provisioning.ts') : undefined;
   // Checked before anything is written; a setting from the config file is named as its field.
   const fromConfig = (flag: keyof ProvisioningFlags, field: string) => (argv[flag] === undefined && provisioningFlags[flag] !== undefined ? { [flag]: `config.provisioning.${field}` } : {});
   const provisioning = prov?.provisioningFromFlags(provisioningFlags, {
@@ -66,8 +66,8 @@ export async function handler(ctx: Context, argv: GenerateFlags): Promise<void> 
   if (toStdout && dashboards.length > 1) {
     throw new UsageError(`--stdout: the config lists ${dashboards.length} dashboards; write them to a directory with --out`);
   }
-  const sharing = format === 'import' ? await import('../../export/sharing.ts') : undefined;
-  const v2 = schema === 'v2' ? await import('../../dashboard-v2.ts') : undefined;
+  const sharing = format === 'import' ? await import('../../output/sharing.ts') : undefined;
+  const v2 = schema === 'v2' ? await import('../../dashboard/v2.ts') : undefined;
   // Every dashboard is made before any is written: an error leaves no half-written fleet. Its text is
   // made when it is written and not kept (serializing cannot fail): a fleet holding a thousand texts
   // at once spent its time on the garbage collector moving them.

@@ -4,12 +4,12 @@ import { loadDashboardOptions, type DashboardFlags } from '../../config/load.ts'
 import { UID_PATTERN } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import { isObject } from '../../json.ts';
-import { comparePanels, layoutItems, notPreviewable, previewSvg } from '../../preview.ts';
+import { comparePanels, layoutItems, notPreviewable, previewSvg } from '../../output/preview.ts';
 import { openStore } from '../../publish/publisher.ts';
 import { MAX_BYTES, readJsonFile } from '../../read.ts';
-import { serialize } from '../../serialize.ts';
-import { synthOptions } from '../../synth.ts';
-import { writeAtomic } from '../../write.ts';
+import { serialize } from '../../output/serialize.ts';
+import { synthOptions } from '../../dashboard/synth.ts';
+import { writeAtomic } from '../../output/write.ts';
 import type { Context } from '../context.ts';
 import { connectionOptions, dashboardOptions, type ConnectionOptionFlags } from '../options.ts';
 import { refuseTokenFlag, withConnection } from '../remote.ts';

@@ -1,14 +1,14 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { addRows } from '../panels/layout.ts';
-import { rowSets } from '../panels/sets.ts';
-import type { RowSpec } from '../panels/spec.ts';
-import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from './capacity.ts';
-import { profileSettings } from './config/profile-settings.ts';
-import { DashboardOptions, type DashboardOptionsInput } from './config/schema.ts';
-import { BASE_TAGS } from './dashboard/tags.ts';
-import { getProfile, type ProfileSettings } from './profiles/index.ts';
+import { addRows } from '../../panels/layout.ts';
+import { rowSets } from '../../panels/sets.ts';
+import type { RowSpec } from '../../panels/spec.ts';
+import { DEFAULT_TOP_SHARDS, SHARDS_VARIABLE } from '../capacity.ts';
+import { profileSettings } from '../config/profile-settings.ts';
+import { DashboardOptions, type DashboardOptionsInput } from '../config/schema.ts';
+import { BASE_TAGS } from './tags.ts';
+import { getProfile, type ProfileSettings } from '../profiles/index.ts';
 
-export { BASE_TAGS, MANAGED_TAG } from './dashboard/tags.ts';
+export { BASE_TAGS, MANAGED_TAG } from './tags.ts';
 
 /** What shapes the panels: the profile and its settings, and the rows switched on (not uid, title, tags or alerts). */
 export type PanelOptions = Pick<DashboardOptions, 'profile' | 'streams' | 'rows' | 'capacity' | 'periodSeconds'>;

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 // Synchronous file system calls on purpose: a CLI writes its files one after the other, and the
 // promise API's round trips through the thread pool cost more than the writes (a fleet of 1,000

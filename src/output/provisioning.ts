@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import './zod-config.ts';
+import '../zod-config.ts';
 import * as z from 'zod/mini';
-import { UID_PATTERN } from './config/schema.ts';
-import { UsageError } from './errors.ts';
+import { UID_PATTERN } from '../config/schema.ts';
+import { UsageError } from '../errors.ts';
 import { DEFAULT_PROVISIONING_PATH, PROVIDER_NAME, PROVISIONING_DASHBOARDS_DIR, PROVISIONING_YAML } from './provisioning-layout.ts';
 import { writeFiles, type OutputFile } from './write.ts';
 import { isOneLine, toYaml, yamlComments, YamlWord } from './yaml.ts';

@@ -1,17 +1,17 @@
-import './zod-config.ts';
+import '../zod-config.ts';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as z from 'zod/mini';
-import { buildPanel } from '../panels/build.ts';
-import { splitWidth } from '../panels/layout.ts';
-import { PanelSpec, type RowSpec } from '../panels/spec.ts';
-import { catalog } from './catalog/index.ts';
-import { DashboardOptions } from './config/schema.ts';
-import { formatIssues, UsageError } from './errors.ts';
-import { getProfile, type Profile } from './profiles/index.ts';
-import { profileSettings } from './config/profile-settings.ts';
+import { buildPanel } from '../../panels/build.ts';
+import { splitWidth } from '../../panels/layout.ts';
+import { PanelSpec, type RowSpec } from '../../panels/spec.ts';
+import { catalog } from '../catalog/index.ts';
+import { DashboardOptions } from '../config/schema.ts';
+import { formatIssues, UsageError } from '../errors.ts';
+import { getProfile, type Profile } from '../profiles/index.ts';
+import { profileSettings } from '../config/profile-settings.ts';
 import { rowsFor } from './synth.ts';
 
 // The Kinesis rows for a dashboard someone else owns: the same rows, panels and queries as `synth`

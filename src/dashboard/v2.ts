@@ -1,6 +1,6 @@
 import type * as v1 from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as v2 from '@grafana/grafana-foundation-sdk/dashboardv2beta1';
-import { canonical } from './serialize.ts';
+import { canonical } from '../output/serialize.ts';
 
 // The same dashboard as a `dashboard.grafana.app/v2beta1` resource (Grafana 12's dynamic dashboards
 // schema), converted from the classic model the way Grafana's own server converts a stored v1

@@ -159,7 +159,7 @@ export function toSharingFormat(dashboard: unknown, profile: Pick<Profile, 'data
   if (used) requires.push({ type: 'datasource', id: pluginId, name: pluginName, version: '1.0.0' });
   for (const type of panelTypes) {
     const panelName = PANEL_PLUGIN_NAMES[type];
-    if (!panelName) throw new Error(`toSharingFormat: no plugin name known for panel type "${type}"; add it to PANEL_PLUGIN_NAMES in src/export/sharing.ts`);
+    if (!panelName) throw new Error(`toSharingFormat: no plugin name known for panel type "${type}"; add it to PANEL_PLUGIN_NAMES in src/output/sharing.ts`);
     // Core panels carry no version of their own: Grafana's exporter writes "".
     requires.push({ type: 'panel', id: type, name: panelName, version: '' });
   }
