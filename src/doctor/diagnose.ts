@@ -138,7 +138,8 @@ export class Diagnoser {
     }
     if (!(await this.seriesIn(`${sel.name}{${m.label}!=""}`, since))) {
       const found = await this.labelsOf(sel.name);
-      const near = found.filter((l) => squash(l) === squash(m.label) || squash(l).endsWith(squash(m.label.replace(/^dimension_/, ''))));
+      const exact = found.filter((l) => squash(l) === squash(m.label));
+      const near = exact.length ? exact : found.filter((l) => similar(l, m.label));
       const what = m.label === labels.shard ? 'shard-level series (enhanced monitoring)' : m.label === labels.consumer ? 'enhanced fan-out consumer series' : `the label ${m.label}`;
       return {
         kind: 'label-absent',
@@ -230,5 +231,10 @@ export class Diagnoser {
   }
 }
 
-/** Label spellings compared without case and underscores: dimension_stream_name ~ dimension_StreamName. */
-const squash = (label: string) => label.toLowerCase().replace(/_/g, '');
+/** Label spellings compared without case, underscores and YACE's dimension_ prefix: one holding the other is another spelling. */
+const squash = (label: string) => label.toLowerCase().replace(/^dimension_/, '').replace(/_/g, '');
+function similar(found: string, wanted: string): boolean {
+  const [a, b] = [squash(found), squash(wanted)];
+  // At least a word's length in common ("stream" in "streamname"; not "name", YACE's ARN label).
+  return a === b || (Math.min(a.length, b.length) >= 5 && (a.includes(b) || b.includes(a)));
+}

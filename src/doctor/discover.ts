@@ -4,6 +4,7 @@ import { snakeCase } from '../profiles/naming.ts';
 import { alternation } from '../profiles/spec.ts';
 import type { PromApi } from './api.ts';
 import type { Status } from './checks.ts';
+import { duration } from './diagnose.ts';
 
 /*
  * What the metrics say before any dashboard is checked: which profile's names they carry, which streams,
@@ -120,7 +121,7 @@ export async function discover(input: DiscoverInput): Promise<Discovery> {
       status: 'problem',
       message: any
         ? `${any} aws_kinesis_* series, but none with the names and stream label of a profile (series per profile: ${list})`
-        : `no aws_kinesis_* series at all in the last ${since}s`,
+        : `no aws_kinesis_* series at all in the last ${duration(since)}`,
       fix: any ? 'see the quirks below, and the README\'s profile table' : 'check the data source (the metrics account, on Logz.io) and that an exporter ships Kinesis metrics',
     };
   }

@@ -129,6 +129,16 @@ for (const profileName of prometheusProfileNames()) {
       expect(code).toBe(0);
     });
 
+    it('a profile named in the config that the metrics do not match: a problem naming the one they match', async () => {
+      const other = prometheusProfileNames().find((n) => n !== profileName)!;
+      const { code, report } = await doctorJson(['--prometheus-url', complete.url, '--profile', other]);
+      expect(code).toBe(1);
+      expect(report.discovery.detected).toBe(profileName);
+      expect(report.discovery.profileFinding.status).toBe('problem');
+      expect(report.discovery.profileFinding.fix).toBe(`set "profile": "${profileName}" in the config (or --profile ${profileName})`);
+      expect(report.dashboards[0]!.profile).toBe(other);
+    });
+
     it('a metric removed and a label renamed: exactly the panels and rules that read them, each with its reason', async () => {
       const { code, report } = await doctorJson(['--prometheus-url', broken.url, '--config', await withConfig('broken.json', config())]);
       expect(code).toBe(1);
@@ -146,7 +156,7 @@ for (const profileName of prometheusProfileNames()) {
       expect(got).toEqual(want);
       for (const i of problems(report)) {
         if (i.reason?.kind === 'metric-absent') expect(i.reason.message).toContain(seriesNamesOf(profileName, REMOVED)[0]!.replace(/_(sum|count|average|maximum|minimum|sample_count|min|max)$/, ''));
-        if (i.reason?.kind === 'label-absent') expect(i.reason.message).toContain(`no series with ${profile.labels.stream}`);
+        if (i.reason?.kind === 'label-absent') expect(i.reason.message).toContain(`no series with ${profile.labels.stream} (it has stream: another spelling)`);
       }
       if (profileName === 'cloudwatch-exporter') {
         // The seed's panels, named: the two Get Latency panels, and Incoming Records.
