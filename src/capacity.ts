@@ -46,6 +46,9 @@ export function iteratorAgeLimitMs(retentionHours: number): number {
 /** The dashboard variable holding the shard count when the config gives no per-stream map. */
 export const SHARDS_VARIABLE = 'shards';
 
+/** The most shards a stream is said to have: AWS's default quota is 500 or 200 per account and Region; raised quotas stay far below this. */
+export const MAX_SHARDS = 100_000;
+
 /** How many shards the shard-level row draws: the hottest ones. */
 export const DEFAULT_TOP_SHARDS = 10;
 
@@ -73,7 +76,7 @@ export const CapacityOptions = z.strictObject({
    * that applies to every selected stream.
    */
   shards: z.optional(
-    z.record(z.string(), z.int('a whole number of shards').check(z.minimum(1, 'a stream has at least one shard'))).check(
+    z.record(z.string(), z.int('a whole number of shards').check(z.minimum(1, 'a stream has at least one shard'), z.maximum(MAX_SHARDS, `at most ${MAX_SHARDS} shards (far above AWS's quotas)`))).check(
       z.superRefine((m, ctx) => {
         if (!Object.keys(m).length) ctx.addIssue({ code: 'custom', message: 'name at least one stream, or leave "shards" out to use the dashboard\'s shards variable' });
         // Checked here rather than as the record's key schema: zod reports a bad key only as "Invalid key in record".

@@ -61,6 +61,10 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
       throw new UsageError(`--file ${flags.file}: it is ${v2 ? 'a v2 dashboard resource' : 'classic dashboard JSON'}; drop --schema ${flags.schema} (the file says which schema it is)`);
     }
     const dashboard = prepareForPublish(v2 ? v2Stored(doc, flags.file) : doc, `--file ${flags.file}`);
+    // Classic JSON that is not a dashboard (any object with a uid and a title) is not sent as one.
+    if (!v2 && (!Array.isArray(dashboard.panels) || dashboard.panels.some((p) => !p || typeof p !== 'object' || Array.isArray(p)))) {
+      throw new UsageError(`--file ${flags.file}: panels: ${dashboard.panels === undefined ? 'missing: a dashboard JSON has a "panels" list' : 'a list of panel objects'}; pass a dashboard JSON file`);
+    }
     const known = { uid: String(dashboard.uid), title: String(dashboard.title), dashboard };
     if (flags.prune) throw new UsageError('--prune: needs a config file (its owner and the dashboards it lists); drop --prune or use --config');
     return { items: () => [{ ...known, ...(flagFolder ? { folder: flagFolder } : {}) }], connection: flags, api: flags.api ?? 'auto', schema: v2 ? 'v2' : 'v1', listed: new Set([known.uid]) };

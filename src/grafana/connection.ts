@@ -59,6 +59,7 @@ export function parseUrl(raw: string, what: string): URL {
 const NOT_HEADER_VALUE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
 /** A token travels in a header: visible ASCII only, no spaces (RFC 6750's b64token is narrower still). */
 const NOT_TOKEN = /[^\u0021-\u007e]/;
+const MAX_HEADER_VALUE = 8192;
 /** Header names whose values are credentials whatever their length. */
 const CREDENTIAL_HEADER = /auth|token|key|secret|pass|cookie|session|credential|signature/i;
 /** Headers the HTTP client itself must set: overriding them breaks framing (request smuggling, hung requests). */
@@ -69,6 +70,7 @@ export function secretValue(raw: string, what: string, token: boolean): string {
   const v = raw.trim();
   if (!v) throw new UsageError(`${what}: empty; put the secret in it`);
   // The message never shows the value: it is a secret.
+  if (v.length > MAX_HEADER_VALUE) throw new UsageError(`${what}: ${v.length} characters, more than the ${MAX_HEADER_VALUE} a request header carries; check how it was set`);
   if (token && NOT_TOKEN.test(v)) throw new UsageError(`${what}: a token is printable ASCII without spaces or line breaks; this one has other characters (check how it was copied)`);
   if (!token && /[\u0000-\u001f\u007f]/.test(v)) throw new UsageError(`${what}: contains a line break or control character; check how it was set`);
   return v;
@@ -94,6 +96,8 @@ export function addHeaders(list: readonly string[], headers: Record<string, stri
     const [, key, value] = m as unknown as [string, string, string];
     // The value is not shown: custom headers often carry credentials.
     if (NOT_HEADER_VALUE.test(value)) throw new UsageError(`--header ${key}: the value has a line break or control character; an HTTP header value is one line of text`);
+    // Servers refuse a request whose headers pass 8-16 KiB (Node's own limit is 16 KiB): said here, not as a 431.
+    if (value.length > MAX_HEADER_VALUE) throw new UsageError(`--header ${key}: the value is ${value.length} characters; at most ${MAX_HEADER_VALUE}`);
     if (MANAGED_HEADERS.has(key.toLowerCase())) throw new UsageError(`--header ${key}: set by the HTTP client itself; drop this header`);
     headers[key] = value;
     // Custom headers often carry credentials: never print their values (those named like one, whatever their length).
@@ -146,6 +150,8 @@ export async function resolveConnection(flags: ConnectionFlags, { cwd, env, warn
     }
   } else if (logzio) {
     if (flags.url) throw new UsageError('--url and --logzio-region/--logzio-api-url: pick one target');
+    // Checked, not ignored: an org id given for Logz.io (which has none) is a mistake about the target.
+    if (flags.orgId !== undefined) throw new UsageError(`${flags.orgIdFrom ?? '--org-id'}: Logz.io has no Grafana organisations; drop it`);
     flavor = 'logzio';
     if (flags.logzioApiUrl) {
       base = parseUrl(flags.logzioApiUrl, '--logzio-api-url');
