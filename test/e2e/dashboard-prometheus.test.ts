@@ -41,10 +41,10 @@ import { ACCOUNT_A, ACCOUNT_B, FIXED_WINDOW, SHARD_TWINS, syntheticKinesis, type
  * Grafana fills them (test/support/grafana-interpolate.ts), compared with the closed-form truth (the seed's
  * truths, time range and comparisons: test/support/e2e-dashboard.ts, shared with rows-prometheus.test.ts).
  *
- * Twice per profile: with enhanced monitoring off, and on. With it on, every stream's shards (one to three)
- * publish IncomingBytes, IncomingRecords and the throughput-exceeded metrics under the stream-level names, as
- * every exporter stores them; the truth stays the stream-level one, and a dashboard whose stream panels take
- * the shard series in is rejected.
+ * Twice per profile: with enhanced monitoring off, and on. With it on, every stream's two shards (a hot one and
+ * a cool one) publish IncomingBytes, IncomingRecords and the throughput-exceeded metrics under the stream-level
+ * names, as every exporter stores them; the truth stays the stream-level one, and a dashboard whose stream
+ * panels take the shard series in is rejected.
  *
  * Tolerance: |got - want| <= max(1e-9, 1e-6 × |want|). The data are integers and exact binary fractions
  * (plus 0.1), so the only error is float accumulation in avg_over_time / sum_over_time (~1e-13 relative);
@@ -191,7 +191,8 @@ for (const profileName of prometheusProfileNames()) {
   for (const enhanced of ENHANCED) {
     describeWithPrometheus(`generated dashboard on Prometheus — ${profileName}, enhanced monitoring ${enhanced ? 'on' : 'off'} (values within 1e-6 relative)`, () => {
       const profile = getProfile(profileName);
-      const data = syntheticKinesis(profileName, { ...FIXED_WINDOW, enhanced });
+      // With enhanced monitoring, two shards per stream publish under the stream-level names.
+      const data = syntheticKinesis(profileName, { ...FIXED_WINDOW, enhanced, shardsPerStream: 2 });
       // One server for both forms.
       const server = usePrometheus(() => data.openmetrics);
       for (const [form, make] of Object.entries(FORMS)) {
@@ -331,7 +332,7 @@ for (const profileName of prometheusProfileNames()) {
                   }
                 }
               }
-              expect(data.streams.map((s) => s.shards.length)).toEqual([2, 3, 1, 1]);
+              expect(data.streams.map((s) => s.shards.length)).toEqual([2, 2, 2, 2]);
             });
 
             // The proof must fail without the shard matchers: the panels that read a shared name are rejected, the

@@ -75,6 +75,16 @@ describe('extended synthetic data: closed-form truths', () => {
     }
   });
 
+  it('with shardsPerStream, every stream has that many shards: a hot one with three shares, the others one each', () => {
+    const two = syntheticKinesis('yace', { ...FIXED_WINDOW, enhanced: true, shardsPerStream: 2 });
+    expect(two.streams.map((s) => s.shards.length)).toEqual([2, 2, 2, 2]);
+    const part = (name: string, k: number): Source => ({ stream: name, part: two.streams.find((s) => s.name === name)!.shards[k]!.name });
+    expect([0, 1].map((k) => two.truth.value('Shard.IncomingRecords', 'Sum', part('orders', k), AFTER))).toEqual([4500, 1500]);
+    // audit.log: 10 of 100 GetRecords calls throttled, all on the hot shard's 75.
+    expect([0, 1].map((k) => two.truth.value('Shard.ReadProvisionedThroughputExceeded', 'Average', part('audit.log', k), AFTER))).toEqual([10 / 75, 0]);
+    expect(() => syntheticKinesis('yace', { ...FIXED_WINDOW, enhanced: true, shardsPerStream: 0 })).toThrow(/whole number above 0/);
+  });
+
   it("each stream-level Sum is the sum of its shards' (the shard series are twins, not extra traffic)", () => {
     for (const s of data.streams) {
       expect(s.shards.length, s.name).toBeGreaterThan(0);

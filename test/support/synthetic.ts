@@ -89,6 +89,11 @@ export interface SyntheticOptions {
    * path did. Refused for an exporter that always labels its series.
    */
   bareMaximum?: boolean;
+  /**
+   * With `enhanced`: every stream has this many shards instead of its model's own (one to four, shaped for the
+   * hottest-shards panels): the first takes three shares of the traffic, the others one; throttling falls on it.
+   */
+  shardsPerStream?: number;
 }
 
 /**
@@ -731,7 +736,13 @@ export function syntheticKinesis(profileName: string, options: SyntheticOptions)
   const profile = getProfile(profileName);
   const { labels: names } = profile;
   const metricIds = [...SYNTHETIC_METRICS, ...(extended ? EXTENDED_METRICS : []), ...(enhanced ? SHARD_METRICS : [])];
-  const streamModels = extended ? [...STREAM_MODELS, ...EXTENDED_STREAM_MODELS] : STREAM_MODELS;
+  const perStream = options.shardsPerStream;
+  if (perStream !== undefined && (!Number.isInteger(perStream) || perStream < 1)) throw new Error(`shardsPerStream must be a whole number above 0, got ${perStream}`);
+  // A hot first shard (three times the others' share) so shards' fractions differ from the stream's even on
+  // average; distinct age offsets keep the shards apart.
+  const withShards = (m: StreamModel): StreamModel =>
+    perStream === undefined ? m : { ...m, shards: Array.from({ length: perStream }, (_, k) => ({ weight: k === 0 ? 3 : 1, ageOffsetMs: constantAge(-7 * (k + 1)) })) };
+  const streamModels = (extended ? [...STREAM_MODELS, ...EXTENDED_STREAM_MODELS] : STREAM_MODELS).map(withShards);
 
   const last = (end - start) / step;
   const stepAt = Math.floor(last / 2);
