@@ -1,5 +1,5 @@
-// The CLI's entry module: what bin/kinesis-dashboards.js loads, either the bundle built from this
-// file (dist/, see scripts/build.mjs) or this file itself through tsx. Importing it does no work.
+// The CLI's entry module, which scripts/build.mjs bundles into dist/cli.cjs for
+// bin/kinesis-dashboards.js to run. Importing it does no work.
 import { runCli } from './parser.ts';
 
 export { buildParser, runCli } from './parser.ts';
