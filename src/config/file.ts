@@ -1,7 +1,7 @@
 import '../zod-config.ts';
 import * as z from 'zod/mini';
 import { DashboardOptions, FolderPath, ProfileName, Title, Uid } from './schema.ts';
-import { OWNER_PATTERN } from '../publish/ownership.ts';
+import { OWNER_PATTERN } from '../dashboard/tags.ts';
 import { Target, TargetName } from './targets.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, serverMessage, type Connection } from './http.ts';
 import { isObject } from '../json.ts';
-import { OWNER_LABEL, OWNER_TAG_PREFIX } from '../publish/ownership.ts';
+import { OWNER_LABEL, OWNER_TAG_PREFIX } from '../dashboard/tags.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 const GROUP = 'dashboard.grafana.app';
@@ -99,7 +99,7 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
     } as K8sObject;
   }
 
-  /** The live object's labels, with the owner label following the dashboard's owner tag (src/publish/ownership.ts). */
+  /** The live object's labels, with the owner label following the dashboard's owner tag (src/dashboard/tags.ts; what they mean: src/publish/ownership.ts). */
   function labelsFor(req: SaveRequest): { labels?: Record<string, string> } {
     const { [OWNER_LABEL]: _old, ...labels } = (req.live && liveLabels.get(req.live)) || {};
     const tags = Array.isArray(req.dashboard.tags) ? req.dashboard.tags : [];

@@ -1,7 +1,6 @@
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, serverMessage, type Connection } from './http.ts';
 import { isObject } from '../json.ts';
-import { ownerTag } from '../publish/ownership.ts';
-import { MANAGED_TAG } from '../dashboard/tags.ts';
+import { MANAGED_TAG, ownerTag } from '../dashboard/tags.ts';
 import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 interface GetResponse {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { MANAGED_TAG } from '../dashboard/tags.ts';
+import { HASH_TAG_PREFIX, MANAGED_TAG, OWNER_LABEL, OWNER_PATTERN, OWNER_TAG_PREFIX, ownerTag } from '../dashboard/tags.ts';
 import { normalize } from './normalize.ts';
 
 // Which configuration published a dashboard, and whether it is still what that configuration wrote.
@@ -10,16 +10,8 @@ import { normalize } from './normalize.ts';
 //   - on the Kubernetes-style API also the label "kinesis-dashboards/owner: <owner>",
 //   - the tag "kinesis-dashboards-sha:<hash>": a hash of the dashboard as published (without this tag),
 //     so a dashboard edited in Grafana afterwards is recognised as changed, whatever API wrote it.
-// The marks are added when publishing: `generate` output (out/) carries none of them.
-
-export const OWNER_TAG_PREFIX = `${MANAGED_TAG}-owner:`;
-export const HASH_TAG_PREFIX = `${MANAGED_TAG}-sha:`;
-/** The Kubernetes label with the owner id (a label value: ≤ 63 characters, [A-Za-z0-9._-], alphanumeric ends). */
-export const OWNER_LABEL = `${MANAGED_TAG}/owner`;
-/** An owner id: usable as a tag and as a label value. */
-export const OWNER_PATTERN = /^[a-z0-9]([a-z0-9._-]{0,38}[a-z0-9])?$/;
-
-export const ownerTag = (owner: string) => `${OWNER_TAG_PREFIX}${owner}`;
+// The marks are added when publishing: `generate` output (out/) carries none of them. Their names:
+// src/dashboard/tags.ts.
 
 const tagsOf = (d: Record<string, unknown>): string[] => (Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : []);
 

@@ -1,9 +1,10 @@
 import { SHARD_LIMITS, type ShardLimit } from '../capacity.ts';
 import { metric, type MetricEntry, type Statistic } from '../catalog/index.ts';
-import type { QuerySpec } from '../profiles/types.ts';
+import type { QuerySpec } from './query.ts';
 import type { Signal, SignalAsWritten, SignalReading } from './schema.ts';
 
 export type * from './schema.ts';
+export type { QuerySpec } from './query.ts';
 
 /*
  * The signals the dashboard and the alert rules are made of, each named once: a catalog metric, the
