@@ -84,6 +84,8 @@ describe('doctor: secrets never reach the output', () => {
       const r = await cli(['doctor', '--prometheus-url', url, '--debug', '--header', 'X-Scope-OrgID: tenant-7'], { env: { ...env } });
       expect(r.code).toBe(1);
       expect(seen.at(-1)).toContain(secret);
+      // --debug prints every query it sends, before it is sent.
+      expect(r.stderr).toMatch(/^debug: GET query count\(last_over_time\(\{__name__=~/m);
       const printed = r.stdout + r.stderr;
       expect(printed).toContain('***');
       expect(printed).not.toContain(secret);
