@@ -19,7 +19,10 @@ export type { Dimension, Level, MetricEntry, Statistic, Unit } from './catalog/i
 export { DEFAULT_PROFILE, getProfile, ProfileError, profileNames } from './profiles/index.ts';
 export type { Profile, ProfileSettings, QuerySpec } from './profiles/index.ts';
 
-// Signals and row sets: panels described as catalog signals, grouped in rows.
+// Signals and row sets: named signals (a catalog metric, its statistic, how streams combine), and panels
+// described as signals, grouped in rows.
+export { signals } from './signals/index.ts';
+export type { Signal, SignalName } from './signals/index.ts';
 export { rowSets } from '../panels/sets.ts';
 export type { PanelSpec, RowSpec, SignalSpec } from '../panels/spec.ts';
 
