@@ -48,6 +48,8 @@ export const SHARDS_VARIABLE = 'shards';
 
 /** The most shards a stream is said to have: AWS's default quota is 500 or 200 per account and Region; raised quotas stay far below this. */
 export const MAX_SHARDS = 100_000;
+/** The most streams with a shard count in one dashboard's config. */
+export const MAX_SHARD_STREAMS = 1000;
 
 /** How many shards the shard-level row draws: the hottest ones. */
 export const DEFAULT_TOP_SHARDS = 10;
@@ -79,6 +81,8 @@ export const CapacityOptions = z.strictObject({
     z.record(z.string(), z.int('a whole number of shards').check(z.minimum(1, 'a stream has at least one shard'), z.maximum(MAX_SHARDS, `at most ${MAX_SHARDS} shards (far above AWS's quotas)`))).check(
       z.superRefine((m, ctx) => {
         if (!Object.keys(m).length) ctx.addIssue({ code: 'custom', message: 'name at least one stream, or leave "shards" out to use the dashboard\'s shards variable' });
+        // Each stream's count is written into the capacity queries: thousands would make every query that long.
+        if (Object.keys(m).length > MAX_SHARD_STREAMS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_SHARD_STREAMS} streams; leave "shards" out for a fleet that large (the dashboard's shards variable)` });
         // Checked here rather than as the record's key schema: zod reports a bad key only as "Invalid key in record".
         for (const name of Object.keys(m)) {
           const r = StreamName.safeParse(name);

@@ -19,6 +19,9 @@ export const DashboardEntry = z.strictObject({
 });
 export type DashboardEntry = z.infer<typeof DashboardEntry>;
 
+/** The most dashboards one config lists: each is a file of ~100 KB and a request per target. */
+export const MAX_FLEET = 5000;
+
 /**
  * The config file (`--config FILE`): every flag of `generate`; named `targets` (where to publish);
  * and a `dashboards` list (several dashboards, each to some targets). Top-level dashboard fields
@@ -54,7 +57,7 @@ export const ConfigFile = z
     ),
     targets: z.optional(z.record(TargetName, Target)),
     /** Objects here; each is checked as a DashboardEntry once merged (src/config/load.ts). */
-    dashboards: z.optional(z.array(z.looseObject({})).check(z.minLength(1))),
+    dashboards: z.optional(z.array(z.looseObject({})).check(z.minLength(1), z.maxLength(MAX_FLEET, `at most ${MAX_FLEET} dashboards in one config: split the fleet into several configs`))),
   })
   .check(
     z.superRefine((c, ctx) => {

@@ -9,6 +9,7 @@ import { openStore } from '../../publish/publisher.ts';
 import { MAX_BYTES, readJsonFile } from '../../read.ts';
 import { serialize } from '../../output/serialize.ts';
 import { synthOptions } from '../../dashboard/synth.ts';
+import { isV2Document } from '../../dashboard/v2.ts';
 import { writeAtomic } from '../../output/write.ts';
 import type { Context } from '../context.ts';
 import { connectionOptions, dashboardOptions, type ConnectionOptionFlags } from '../options.ts';
@@ -35,6 +36,7 @@ export function builder(y: Argv) {
 export async function readDashboardJson(ctx: Context, path: string, flag: string): Promise<Record<string, unknown>> {
   let value = readJsonFile(ctx.cwd, path, `${flag} ${path}`, MAX_BYTES.dashboard, 'pass a dashboard JSON file');
   if (isObject(value) && !('panels' in value) && isObject(value.dashboard)) value = value.dashboard;
+  if (isV2Document(value)) throw new UsageError(`${flag} ${path}: a v2 dashboard resource; the preview draws classic dashboard JSON (generate without --schema v2)`);
   const problem = notPreviewable(value);
   if (problem) throw new UsageError(`${flag} ${path}: ${problem}; pass a dashboard JSON file`);
   return value as Record<string, unknown>;
@@ -67,6 +69,10 @@ export async function handler(ctx: Context, argv: PreviewFlags): Promise<void> {
   const name = uid ?? basename(argv.file ?? 'dashboard', extname(argv.file ?? '')).replace(/[^A-Za-z0-9_.-]/g, '_');
   const out = argv.out ?? `out/${name}.svg`;
   const path = resolve(ctx.cwd, out);
+  // The picture must not replace the dashboard it is drawn from.
+  for (const [flag, input] of [['--file', argv.file], ['--diff', argv.diff]] as const) {
+    if (input !== undefined && resolve(ctx.cwd, input) === path) throw new UsageError(`--out ${out}: is the ${flag} file; the SVG would replace the dashboard: choose another file`);
+  }
   writeAtomic(path, svg, argv.out !== undefined ? `--out ${out}` : `out/ (the default for --out)`);
   let summary = '';
   if (against) {
