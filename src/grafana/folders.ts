@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, type Connection } from './http.ts';
 import { isObject } from '../json.ts';
 
-interface Folder {
+export interface Folder {
   uid: string;
   title: string;
   parentUid?: string;
@@ -68,8 +69,17 @@ async function findChild(conn: Connection, parent: string | undefined, title: st
   return (await children(conn, parent)).find((f) => f.title === title && (f.parentUid || undefined) === parent);
 }
 
+/**
+ * The uid this tool gives a folder it creates, from its parent and title: how a later run recognizes a
+ * folder the tool created (and still has where and as it created it), for `--prune-folders`. Grafana's
+ * folder answers carry no description or label to mark it otherwise (pkg/api/dtos/folder.go).
+ */
+export function createdFolderUid(parent: string | undefined, title: string): string {
+  return `kd-${createHash('sha256').update(`${parent ?? ''}/${title}`).digest('hex').slice(0, 20)}`;
+}
+
 async function createFolder(conn: Connection, parent: string | undefined, title: string): Promise<string> {
-  const body = { title, ...(parent ? { parentUid: parent } : {}) };
+  const body = { uid: createdFolderUid(parent, title), title, ...(parent ? { parentUid: parent } : {}) };
   for (let attempt = 1; ; attempt++) {
     let lost: AmbiguousWriteError;
     try {
@@ -125,4 +135,36 @@ export async function ensureFolderPath(conn: Connection, titles: string[], dryRu
     created.push(path);
   }
   return { uid: parent ?? '', created };
+}
+
+/**
+ * Deletes a folder this tool created once it holds nothing (no dashboard, no folder), then its parent
+ * the same way. Any other folder is kept: one not created by the tool (its uid is not the one the tool
+ * gives it where it is and under its title), or one with anything in it. Returns what was deleted and
+ * what was kept, with why. DELETE /api/folders/:uid (pkg/api/folder.go, DeleteFolder) refuses a folder
+ * with alert rules unless asked to delete them, which is never asked here.
+ */
+export async function removeCreatedFolderIfEmpty(conn: Connection, uid: string): Promise<{ deleted: Folder[]; kept?: { folder: string; why: string } }> {
+  const deleted: Folder[] = [];
+  for (let at: string | undefined = uid; at; ) {
+    const res = await request(conn, 'GET', `/api/folders/${encodeURIComponent(at)}`, { notFoundIsAnswer: true });
+    if (res.status === 404) return { deleted };
+    if (!isFolder(res.body)) throw notGrafana(`GET /api/folders/${at}`, res.status, res.body);
+    const folder = res.body;
+    if (folder.uid !== createdFolderUid(folder.parentUid || undefined, folder.title)) {
+      return deleted.length ? { deleted } : { deleted, kept: { folder: folder.title, why: 'not created by kinesis-dashboards where it is now' } };
+    }
+    const inside = await request(conn, 'GET', `/api/search?folderUIDs=${encodeURIComponent(at)}&limit=1`);
+    if (!Array.isArray(inside.body)) throw notGrafana(`GET /api/search?folderUIDs=${at}`, inside.status, inside.body);
+    if (inside.body.length) return deleted.length ? { deleted } : { deleted, kept: { folder: folder.title, why: 'it is not empty' } };
+    try {
+      await request(conn, 'DELETE', `/api/folders/${encodeURIComponent(at)}`);
+    } catch (err) {
+      if (err instanceof HttpError) return { deleted, kept: { folder: folder.title, why: `Grafana refused to delete it (HTTP ${err.status})` } };
+      throw err;
+    }
+    deleted.push(folder);
+    at = folder.parentUid || undefined;
+  }
+  return { deleted };
 }

@@ -39,7 +39,7 @@ async function pruneOne(store: DashboardStore, uid: string, owner: string, opts:
   const live = await store.read(uid);
   if (!live) return { uid, title: '', status: 'deleted', changes: ['- (already gone)'] };
   const title = typeof live.dashboard.title === 'string' ? live.dashboard.title : '';
-  const base = { uid, title, url: live.url, version: live.version, changes: ['- (dashboard)'] };
+  const base = { uid, title, url: live.url, version: live.version, changes: ['- (dashboard)'], folderUid: live.folderUid };
   if (live.managedElsewhere) return { ...base, status: 'failed', error: `${live.managedElsewhere}; never deleted` };
   const refusal = deletionRefusal(live.dashboard, owner, store.api === 'k8s' ? (live.labels ?? {}) : undefined);
   if (refusal.never) return { ...base, status: 'failed', error: `${refusal.never}; never deleted` };
@@ -74,4 +74,24 @@ async function deleteSafely(store: DashboardStore, live: LiveDashboard): Promise
     if (now.revision !== live.revision) throw new SaveRefused(`${lost.message}; meanwhile someone else changed it (now version ${now.version}): not deleted, re-run to see it as it is now`);
     if (attempt >= DELETE_ATTEMPTS) throw new SaveRefused(`${lost.message}; Grafana shows it was not deleted, after ${DELETE_ATTEMPTS} tries`);
   }
+}
+
+/**
+ * --prune-folders: after the deletions, each folder a deleted dashboard was in, if this tool created it
+ * and it is now empty, is deleted too (and its parents, the same way). One result per folder deleted
+ * or kept (with why).
+ */
+export async function pruneFolders(conn: Connection, deletedFrom: string[]): Promise<Result[]> {
+  const { removeCreatedFolderIfEmpty } = await import('../grafana/folders.ts');
+  const results: Result[] = [];
+  for (const uid of [...new Set(deletedFrom.filter(Boolean))].sort()) {
+    try {
+      const { deleted, kept } = await removeCreatedFolderIfEmpty(conn, uid);
+      for (const f of deleted) results.push({ uid: f.uid, title: f.title, status: 'deleted', changes: ['- (empty folder)'] });
+      if (kept) results.push({ uid, title: kept.folder, status: 'unchanged', changes: [], error: `folder kept: ${kept.why}` });
+    } catch (err) {
+      results.push({ uid, title: '', status: err instanceof AmbiguousWriteError ? 'unknown' : 'failed', changes: [], error: `folder: ${(err as Error).message}` });
+    }
+  }
+  return results;
 }

@@ -41,6 +41,8 @@ export interface Result {
   /** Readable path-by-path changes from the live dashboard to ours (dry runs and diffs). */
   changes: string[];
   error?: string;
+  /** --prune: the folder the deleted dashboard was in ('' at the root). */
+  folderUid?: string;
 }
 
 /**

@@ -173,3 +173,49 @@ describe('--prune needs a declared owner', () => {
     expect(g.state.getDashboard('k-b')!.dashboard.tags).toContain('kinesis-dashboards-owner:kinesis-prod');
   });
 });
+
+describe('publish --prune --prune-folders', () => {
+  it('removes a folder the tool created once pruning empties it (and its parent), keeps a folder made by hand or not empty', async () => {
+    const { g, run } = await setup();
+    g.state.seedFolder({ uid: 'manual', title: 'Manual' });
+    const path = join(dir, 'f.json');
+    const write = (entries: object[]) => writeFile(path, JSON.stringify({ owner: 'team-a', dashboards: entries }));
+    await write([
+      { uid: 'keep', title: 'Keep' },
+      { uid: 'drop', title: 'Drop', folder: 'Team/Kinesis' },
+      { uid: 'drop2', title: 'Drop 2', folder: 'Manual' },
+      { uid: 'drop3', title: 'Drop 3', folder: 'Shared' },
+      { uid: 'stay', title: 'Stay', folder: 'Shared' },
+    ]);
+    expect((await run(['publish', '--config', path])).code).toBe(0);
+    const created = [...g.state.orgs.get(1)!.folders.values()].filter((f) => f.uid !== 'manual');
+    expect(created.map((f) => f.title).sort()).toEqual(['Kinesis', 'Shared', 'Team']);
+    expect(created.every((f) => f.uid.startsWith('kd-'))).toBe(true);
+
+    await write([{ uid: 'keep', title: 'Keep' }, { uid: 'stay', title: 'Stay', folder: 'Shared' }]);
+    const r = await run(['publish', '--config', path, '--prune', '--prune-folders', '--json']);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.stdout).results as Array<{ uid: string; title: string; status: string; error?: string }>;
+    expect(results.filter((x) => x.status === 'deleted').map((x) => x.title).sort()).toEqual(['Drop', 'Drop 2', 'Drop 3', 'Kinesis', 'Team']);
+    expect(results.find((x) => x.uid === 'manual')).toMatchObject({ status: 'unchanged', error: 'folder kept: not created by kinesis-dashboards where it is now' });
+    expect(results.find((x) => x.title === 'Shared')).toMatchObject({ status: 'unchanged', error: 'folder kept: it is not empty' });
+    const left = [...g.state.orgs.get(1)!.folders.values()].map((f) => f.title).sort();
+    expect(left).toEqual(['Manual', 'Shared']);
+    expect(g.state.getDashboard('stay')).toBeDefined();
+  });
+
+  it('leaves folders alone without the flag, and refuses the flag without --prune (exit 2, nothing sent)', async () => {
+    const { g, run } = await setup();
+    const path = join(dir, 'f.json');
+    await writeFile(path, JSON.stringify({ owner: 'team-a', dashboards: [{ uid: 'keep', title: 'Keep' }, { uid: 'drop', title: 'Drop', folder: 'Kinesis' }] }));
+    await run(['publish', '--config', path]);
+    await writeFile(path, JSON.stringify({ owner: 'team-a', dashboards: [{ uid: 'keep', title: 'Keep' }] }));
+    const before = g.requests.length;
+    const bad = await run(['publish', '--config', path, '--prune-folders']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--prune-folders: only with --prune/);
+    expect(g.requests.length).toBe(before);
+    expect((await run(['publish', '--config', path, '--prune'])).stdout).toMatch(/^deleted\s+drop/m);
+    expect([...g.state.orgs.get(1)!.folders.values()].map((f) => f.title)).toEqual(['Kinesis']);
+  });
+});

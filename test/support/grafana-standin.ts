@@ -1340,6 +1340,21 @@ export async function startGrafanaStandin(options: StandinOptions = {}): Promise
         const f = org.folders.get(b);
         return f ? reply(200, folderDto(org, ctx.orgId, f, true)) : FOLDER_NOT_FOUND_404;
       }
+      // pkg/api/folder.go DeleteFolder: the folder goes with everything in it (its dashboards and subfolders).
+      if (b !== undefined && method === 'DELETE') {
+        const f = org.folders.get(b);
+        if (!f) return FOLDER_NOT_FOUND_404;
+        const gone = new Set([f.uid]);
+        for (let grew = true; grew; ) {
+          grew = false;
+          for (const x of org.folders.values()) if (x.parentUid && gone.has(x.parentUid) && !gone.has(x.uid)) (gone.add(x.uid), (grew = true));
+        }
+        for (const d of [...org.dashboards.values()]) if (d.folderUid && gone.has(d.folderUid)) org.dashboards.delete(d.uid);
+        for (const uid of gone) org.folders.delete(uid);
+        state.nextResourceVersion();
+        state.writes++;
+        return reply(200, { title: f.title, message: `Folder ${f.title} deleted`, id: f.id });
+      }
     }
     return NOT_FOUND;
   }

@@ -1,17 +1,19 @@
 import type { Argv } from 'yargs';
+import { UsageError } from '../../errors.ts';
 import pkg from '../../../package.json' with { type: 'json' };
 import { publishAll, summarize, type Result } from '../../publish/publisher.ts';
 import type { Context } from '../context.ts';
 import { remoteOptions, type RemoteFlags } from '../options.ts';
 import { openWhileMaking, plan, refuseTokenFlag, withConnection } from '../remote.ts';
 
-export type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean };
+export type PublishFlags = RemoteFlags & { message?: string; dryRun?: boolean; force?: boolean; pruneFolders?: boolean };
 
 export function builder(y: Argv) {
   return remoteOptions(y)
           .option('message', { type: 'string', describe: 'version message shown in Grafana\'s history' })
           .option('dry-run', { type: 'boolean', describe: 'write nothing; print what would change' })
-          .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' });
+          .option('force', { type: 'boolean', describe: 'overwrite concurrent changes and dashboards this tool did not create' })
+          .option('prune-folders', { type: 'boolean', describe: 'with --prune: also delete a folder this tool created once pruning leaves it empty (and its parents likewise)' });
 }
 
 /** One line per dashboard: status, uid, URL or reason; dry runs list their changes. */
@@ -35,6 +37,7 @@ export function progress(out: Context, json?: boolean) {
 /** What runs once the command line is parsed. */
 export async function handler(ctx: Context, argv: PublishFlags): Promise<void> {
   refuseTokenFlag(argv);
+  if (argv.pruneFolders && !argv.prune) throw new UsageError('--prune-folders: only with --prune (it removes folders that pruning left empty)');
   const { items: making, connection, api, schema, owner, listed } = await plan(ctx, argv);
   await withConnection(ctx, connection, async (conn, out) => {
     const { store, list: items } = await openWhileMaking(conn, api, making, schema);
@@ -42,8 +45,10 @@ export async function handler(ctx: Context, argv: PublishFlags): Promise<void> {
     const results = await publishAll(conn, store, items, { dryRun: !!argv.dryRun, force: !!argv.force, message, onResult: progress(out, argv.json) });
     // Deletions after the writes: a dashboard renamed in the config (a new uid) exists before its old one goes.
     if (argv.prune && owner) {
-      const { pruneAll } = await import('../../publish/prune.ts');
-      results.push(...(await pruneAll(conn, store, owner.id, listed, { dryRun: !!argv.dryRun, force: !!argv.force })));
+      const { pruneAll, pruneFolders } = await import('../../publish/prune.ts');
+      const pruned = await pruneAll(conn, store, owner.id, listed, { dryRun: !!argv.dryRun, force: !!argv.force });
+      results.push(...pruned);
+      if (argv.pruneFolders && !argv.dryRun) results.push(...(await pruneFolders(conn, pruned.flatMap((r) => (r.status === 'deleted' && r.folderUid ? [r.folderUid] : [])))));
     }
     if (argv.json) out.stdout(`${JSON.stringify({ api: store.api, dryRun: !!argv.dryRun, ...(owner ? { owner: owner.id } : {}), results }, null, 2)}\n`);
     else out.stdout(formatResults(results, !!argv.dryRun) + (results.length > 1 ? `${summarize(results)}\n` : ''));
