@@ -1,7 +1,7 @@
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, serverMessage, type Connection } from './http.ts';
 import { isObject } from '../json.ts';
 import { OWNER_LABEL, OWNER_TAG_PREFIX } from '../dashboard/tags.ts';
-import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
+import { SaveConflict, SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 const GROUP = 'dashboard.grafana.app';
 /** Versions whose spec is the classic dashboard JSON, best first (v2* use another spec). */
@@ -122,7 +122,7 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
       }
     } catch (err) {
       if (err instanceof HttpError && err.status === 409) {
-        throw new SaveRefused(`changed by someone else since it was read (HTTP 409: ${serverMessage(err.body)}): re-run to compare with the new version, or pass --force to overwrite it`);
+        throw new SaveConflict(`changed by someone else since it was read (HTTP 409: ${serverMessage(err.body)}): re-run to compare with the new version, or pass --force to overwrite it`);
       }
       throw err;
     }

@@ -1,7 +1,7 @@
 import { AmbiguousWriteError, HttpError, NotGrafanaError, describeForeign, request, serverMessage, type Connection } from './http.ts';
 import { isObject } from '../json.ts';
 import { MANAGED_TAG, ownerTag } from '../dashboard/tags.ts';
-import { SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
+import { SaveConflict, SaveRefused, type DashboardStore, type LiveDashboard, type SaveRequest, type Saved } from './store.ts';
 
 interface GetResponse {
   dashboard: Record<string, unknown> & { version?: number };
@@ -38,7 +38,7 @@ export function legacyStore(conn: Connection): DashboardStore {
         const status = (err.body as { status?: string } | undefined)?.status;
         // 412 version-mismatch (Grafana ≤ 12) and 409 (newest Grafana) both mean a concurrent change.
         if ((err.status === 412 && status === 'version-mismatch') || err.status === 409) {
-          throw new SaveRefused(`changed by someone else since it was read (HTTP ${err.status}): re-run to compare with the new version, or pass --force to overwrite it`);
+          throw new SaveConflict(`changed by someone else since it was read (HTTP ${err.status}): re-run to compare with the new version, or pass --force to overwrite it`);
         }
         if (err.status === 412 && status === 'plugin-dashboard') {
           throw new SaveRefused(`${serverMessage(err.body)} Refusing to replace a plugin's dashboard; pass --force to detach it from the plugin`);
@@ -65,6 +65,9 @@ export function legacyStore(conn: Connection): DashboardStore {
       const got = res.body as GetResponse;
       if (!isObject(got) || !isObject(got.dashboard) || !isObject(got.meta)) {
         throw new NotGrafanaError(`GET ${path}: ${describeForeign(res.status, JSON.stringify(got) ?? '')}: no dashboard and meta in it; is the URL Grafana's?`);
+      }
+      if (got.dashboard.uid !== undefined && got.dashboard.uid !== uid) {
+        throw new NotGrafanaError(`GET ${path}: the answer is dashboard "${String(got.dashboard.uid)}", not "${uid}"; is the URL Grafana's?`);
       }
       const { dashboard, meta } = got;
       const live: LiveDashboard = {

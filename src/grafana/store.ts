@@ -42,6 +42,11 @@ export class SaveRefused extends Error {
   override name = 'SaveRefused';
 }
 
+/** A conditional write refused because the dashboard changed since it was read (409/412). */
+export class SaveConflict extends SaveRefused {
+  override name = 'SaveConflict';
+}
+
 /**
  * A write whose answer was lost, and whose effect could not be checked either (the read that should
  * have settled it failed, or was not Grafana's answer): it may or may not have been applied.

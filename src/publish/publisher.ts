@@ -2,7 +2,7 @@ import { ensureFolderPath, requireFolder } from '../grafana/folders.ts';
 import { AmbiguousWriteError, type Connection } from '../grafana/http.ts';
 import { discoverK8sVersion, discoverK8sVersions, discoverNamespace, k8sStore, V2_VERSION } from '../grafana/k8s.ts';
 import { legacyStore } from '../grafana/legacy.ts';
-import { OutcomeUnknown, SaveRefused, type DashboardApiChoice, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
+import { OutcomeUnknown, SaveConflict, SaveRefused, type DashboardApiChoice, type DashboardStore, type LiveDashboard, type Saved } from '../grafana/store.ts';
 import { UsageError } from '../errors.ts';
 import { MANAGED_TAG } from '../dashboard/tags.ts';
 import { formatChanges, jsonDiff } from './diff.ts';
@@ -212,30 +212,38 @@ const WRITE_ATTEMPTS = 3;
  * One write, and what to do when its answer never came: re-read. If our content is there the write
  * happened (report it, do not resend); if Grafana's answer proves nothing changed, send it again; if
  * someone else's change is there, it is a conflict. If the re-read fails too, nobody knows: the
- * outcome is `unknown`, and nothing is sent again.
+ * outcome is `unknown`, and nothing is sent again. A conflict on a resend may be with our own earlier
+ * send, applied late (a slow server): it is looked at before being called a conflict.
  */
 async function writeSafely(store: DashboardStore, desired: Record<string, unknown>, live: LiveDashboard | undefined, folderUid: string, opts: PublishOptions): Promise<Saved> {
   const uid = String(desired.uid);
   const req = { dashboard: desired, folderUid, message: opts.message, overwrite: opts.force, ...(live ? { revision: live.revision, live } : {}) };
+  const ours = (now: LiveDashboard | undefined): boolean =>
+    now !== undefined && sameContent(now.dashboard, desired) && now.folderUid === folderUid && (!live || now.revision !== live.revision);
+  const settle = async (doubt: string): Promise<LiveDashboard | undefined> => {
+    try {
+      return await store.read(uid);
+    } catch (err) {
+      throw new OutcomeUnknown(
+        `${doubt}; the read that should have told failed too (${(err as Error).message}). Run \`kinesis-dashboards diff\` with the same options to see what Grafana has now`,
+      );
+    }
+  };
+  let lost: AmbiguousWriteError | undefined;
   for (let attempt = 1; ; attempt++) {
-    let lost: AmbiguousWriteError;
     try {
       return live ? await store.update(req) : await store.create(req);
     } catch (err) {
+      if (lost && err instanceof SaveConflict) {
+        const now = await settle(`${lost.message}; sent again, it met a conflict (${err.message})`);
+        if (ours(now)) return { url: now!.url, version: now!.version };
+        throw err;
+      }
       if (!(err instanceof AmbiguousWriteError)) throw err;
       lost = err;
     }
-    let now: LiveDashboard | undefined;
-    try {
-      now = await store.read(uid);
-    } catch (err) {
-      throw new OutcomeUnknown(
-        `${lost.message}; the read that should have told failed too (${(err as Error).message}). Run \`kinesis-dashboards diff\` with the same options to see what Grafana has now`,
-      );
-    }
-    if (now && sameContent(now.dashboard, desired) && now.folderUid === folderUid && (!live || now.revision !== live.revision)) {
-      return { url: now.url, version: now.version };
-    }
+    const now = await settle(lost.message);
+    if (ours(now)) return { url: now!.url, version: now!.version };
     const untouched = live ? now !== undefined && now.revision === live.revision : now === undefined;
     if (!untouched) {
       throw new SaveRefused(`${lost.message}; meanwhile someone else ${now ? `changed it (now version ${now.version})` : 'deleted it'}: re-run to compare with the new version`);

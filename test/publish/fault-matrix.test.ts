@@ -67,6 +67,7 @@ const readCases: Case[] = [
   { name: "an API gateway's JSON 404", read: [status(404, { message: 'Not Found' })], expect: all(NOT_SENT) },
   { name: 'a 200 login page', read: [status(200, LOGIN)], expect: all(NOT_SENT) },
   { name: 'a 200 of another shape', read: [status(200, { status: 'ok' })], expect: all(NOT_SENT) },
+  { name: 'a 200 about another dashboard', read: [status(200, { dashboard: { uid: 'other', title: 'Other' }, meta: {}, metadata: { name: 'other' }, spec: {} })], expect: all(NOT_SENT) },
   { name: 'truncated JSON', read: [{ kind: 'malformed' }], expect: all(NOT_SENT) },
   { name: '503 on every attempt', read: [status(503, undefined, { times: 20 })], expect: all(NOT_SENT) },
 ];
@@ -247,5 +248,29 @@ describe('a fleet with faults', () => {
         await cleanup();
       }
     });
+  }
+});
+
+describe.concurrent('a write applied late by a slow server', () => {
+  // The first send times out, the read finds nothing yet, the second send is refused because the
+  // first one has meanwhile been applied: a conflict with itself, which is no conflict.
+  for (const server of SERVERS) {
+    for (const op of OPS) {
+      it(`${server} ${op}: the resend's conflict is looked at and the write reported once`, async ({ expect }) => {
+        const { g, run } = await start(server);
+        try {
+          if (op === 'update') g.state.seedDashboard({ dashboard: { ...generated(), title: 'Before' } });
+          const match = writeMatch(server, op);
+          g.faults.push({ match, kind: 'delay', ms: 3000 }, { match, kind: 'delay', ms: 1200 });
+          const r = await run(['publish', '--json', '--timeout', '2']);
+          const [result] = JSON.parse(r.stdout).results;
+          expect(result.status, r.stdout).toBe(op === 'create' ? 'created' : 'updated');
+          expect(g.state.writes).toBe(1);
+          expect(g.state.getDashboard('aws-kinesis')!).toMatchObject({ version: result.version, dashboard: { title: 'Amazon Kinesis' } });
+        } finally {
+          await g.close();
+        }
+      });
+    }
   }
 });
