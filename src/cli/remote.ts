@@ -60,6 +60,9 @@ export async function plan(ctx: Context, flags: RemoteFlags): Promise<Plan> {
     if (flags.schema && (flags.schema === 'v2') !== v2) {
       throw new UsageError(`--file ${flags.file}: it is ${v2 ? 'a v2 dashboard resource' : 'classic dashboard JSON'}; drop --schema ${flags.schema} (the file says which schema it is)`);
     }
+    // Tags of another type would be replaced by the managed tag alone: said, not dropped.
+    const tags = !v2 && doc && typeof doc === 'object' ? (doc as Record<string, unknown>).tags : undefined;
+    if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) throw new UsageError(`--file ${flags.file}: tags: a list of strings`);
     const dashboard = prepareForPublish(v2 ? v2Stored(doc, flags.file) : doc, `--file ${flags.file}`);
     // Classic JSON that is not a dashboard (any object with a uid and a title) is not sent as one.
     if (!v2 && (!Array.isArray(dashboard.panels) || dashboard.panels.some((p) => !p || typeof p !== 'object' || Array.isArray(p)))) {

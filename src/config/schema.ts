@@ -39,6 +39,8 @@ const oneLine = (what: string) => z.refine<string>((t) => !CONTROL.test(t), `${w
 
 export const Title = z.string().check(z.trim(), z.minLength(1, 'a title cannot be empty'), z.maxLength(200), oneLine('a title'));
 
+const RE2_LETTER_ESCAPES = 'afnrtvdDsSwWbBpPxAz';
+
 /**
  * Why a regular expression would not work in PromQL, or undefined. Prometheus reads label matchers with
  * Go's RE2 syntax (https://github.com/google/re2/wiki/Syntax), which has no lookaround, no backreferences
@@ -52,6 +54,9 @@ export function re2Problem(r: string): string | undefined {
       const e = r[++i] ?? '';
       if (/[1-9]/.test(e) || e === 'k') return `"\\${e}": a backreference, which Prometheus' regular expressions (RE2) do not have`;
       if (e === 'u' || e === 'c') return `"\\${e}": a JavaScript escape that Prometheus (RE2) does not read; write a character as \\x{41}`;
+      // Go's RE2 knows these letter escapes and refuses every other (JavaScript reads "\\y" as "y"); "\\Q" would
+      // also quote the ")$" Prometheus adds around the pattern (https://pkg.go.dev/regexp/syntax, tried with promtool).
+      if (/[A-Za-z]/.test(e) && !RE2_LETTER_ESCAPES.includes(e)) return `"\\${e}": an escape Prometheus' regular expressions (RE2) do not know; write the character itself`;
     } else if (c === '(' && r[i + 1] === '?') {
       const look = /^\(\?(<?[=!])/.exec(r.slice(i));
       if (look) return `"(?${look[1]}": lookaround, which Prometheus' regular expressions (RE2) do not have`;
