@@ -149,6 +149,21 @@ describe('publish --prune: a delete whose answer is lost', () => {
   });
 });
 
+describe('publish --prune: the marks must all be there', () => {
+  it('keeps a dashboard with the owner label but without the owner tag (Kubernetes-style API), even with --force', async () => {
+    const { g, run } = await setup({ k8s: { versions: ['v1beta1'] } });
+    await run(['publish', '--config', await config('a', 'team-a', ['keep', 'untagged'])]);
+    const stored = g.state.getDashboard('untagged')!;
+    stored.dashboard = { ...stored.dashboard, tags: (stored.dashboard.tags as string[]).filter((t) => !t.startsWith('kinesis-dashboards-owner:')) };
+    expect(stored.labels['kinesis-dashboards/owner']).toBe('team-a'); // still found by the label
+    const r = await run(['publish', '--config', await config('a', 'team-a', ['keep']), '--prune', '--force']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^failed\s+untagged\s+\S+\s+it lacks the "kinesis-dashboards-owner:team-a" tag: only dashboards carrying all of this owner's marks are deleted; never deleted$/m);
+    expect(g.state.getDashboard('untagged')).toBeDefined();
+    expect(g.requests.filter((x) => x.method === 'DELETE')).toHaveLength(0);
+  });
+});
+
 describe('--prune needs a declared owner', () => {
   it('refuses without config.owner (the default from the file name could be shared), exit 2, nothing sent', async () => {
     const { g, run } = await setup();
