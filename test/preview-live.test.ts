@@ -29,6 +29,15 @@ describe('preview --live', () => {
     expect(g.state.writes).toBe(1); // preview never writes to Grafana
   });
 
+  it('does not take a proxy\'s 404 page for "not published yet"', async () => {
+    const { g, env } = await setup();
+    g.faults.push({ match: { method: 'GET', path: '/api/dashboards/uid/aws-kinesis' }, kind: 'status', status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>' });
+    const r = await cli(['preview', '--live', '--out', 'p.svg'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/HTTP 404 with an answer that is not Grafana's/);
+    expect(r.stdout).not.toMatch(/added/);
+  });
+
   it('needs a connection, like publish', async () => {
     const r = await cli(['preview', '--live', '--stdout'], { cwd: dir, env: {} });
     expect(r.code).toBe(2);

@@ -42,4 +42,14 @@ describe('diff', () => {
     expect(broken.code).toBe(2);
     expect(g.state.writes).toBe(1);
   });
+
+  it('does not take a proxy\'s 404 page for "not in Grafana yet"', async () => {
+    const { g, run } = await setup();
+    await run(['publish']);
+    g.faults.push({ match: { method: 'GET', path: '/api/dashboards/uid/aws-kinesis' }, kind: 'status', status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>' });
+    const r = await run(['diff', '--exit-code']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^failed aws-kinesis: GET \/api\/dashboards\/uid\/aws-kinesis: HTTP 404 with an answer that is not Grafana's/);
+    expect(r.stdout).not.toContain('not in Grafana yet');
+  });
 });
