@@ -146,8 +146,7 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
       if (res.status === 404) {
         // The API server's NotFound names the object (k8s.io/apimachinery errors.NewNotFound: a Status with
         // reason NotFound and details.name); a 404 without it is about a path, not this dashboard.
-        const st = res.body as { kind?: unknown; reason?: unknown; details?: { name?: unknown } };
-        if (isObject(st) && st.kind === 'Status' && st.reason === 'NotFound' && isObject(st.details) && st.details.name === uid) return undefined;
+        if (saysNotFound(res.body, uid)) return undefined;
         throw new NotGrafanaError(`GET ${path}: ${describeForeign(404, text())}: not the API server's answer about "${uid}"; is the URL Grafana's?`);
       }
       const obj = res.body as K8sObject;
@@ -204,6 +203,8 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
       try {
         await request(conn, 'DELETE', `${collection}/${encodeURIComponent(uid)}`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions } });
       } catch (err) {
+        // The API server's own NotFound for this name: it is gone already (an earlier send applied late, or someone else).
+        if (err instanceof HttpError && err.status === 404 && saysNotFound(err.body, uid)) return;
         if (err instanceof HttpError && err.status === 409) {
           throw new SaveRefused(`changed by someone else since it was read (HTTP 409: ${serverMessage(err.body)}): re-run to see it as it is now`);
         }
@@ -213,4 +214,13 @@ export function k8sStore(conn: Connection, version: string, namespace: string): 
     // Without --force the current resourceVersion makes the update conditional (409 on a concurrent change).
     update: (req) => write('PUT', `${collection}/${encodeURIComponent(String(req.dashboard.uid))}`, toObject(req, req.overwrite ? undefined : String(req.revision))),
   };
+}
+
+/**
+ * The API server's NotFound about this object (k8s.io/apimachinery errors.NewNotFound: a Status with reason
+ * NotFound and details.name); a 404 without it is about a path, not this dashboard.
+ */
+function saysNotFound(body: unknown, name: string): boolean {
+  const st = body as { kind?: unknown; reason?: unknown; details?: { name?: unknown } };
+  return isObject(st) && st.kind === 'Status' && st.reason === 'NotFound' && isObject(st.details) && st.details.name === name;
 }

@@ -59,7 +59,7 @@ export function legacyStore(conn: Connection): DashboardStore {
       if (res.status === 404) {
         // Grafana's own 404 is JSON naming the dashboard (pkg/api/dashboard.go, getDashboardHelper:
         // "Dashboard not found"); a proxy's 404 page says nothing about whether the dashboard exists.
-        if (isObject(res.body) && typeof res.body.message === 'string' && /dashboard not found/i.test(res.body.message)) return undefined;
+        if (saysDashboardNotFound(res.body)) return undefined;
         throw new NotGrafanaError(`GET ${path}: ${describeForeign(404, typeof res.body === 'string' ? res.body : JSON.stringify(res.body) ?? '')}: is the URL Grafana's?`);
       }
       const got = res.body as GetResponse;
@@ -93,8 +93,10 @@ export function legacyStore(conn: Connection): DashboardStore {
         const path = `/api/search?type=dash-db&${tags}&limit=${SEARCH_PAGE}&page=${page}`;
         const res = await request(conn, 'GET', path);
         if (!Array.isArray(res.body)) throw new NotGrafanaError(`GET ${path}: ${describeForeign(res.status, JSON.stringify(res.body) ?? '')}: not a search result; is the URL Grafana's?`);
+        const known = new Set(uids).size;
         for (const hit of res.body) if (isObject(hit) && typeof hit.uid === 'string') uids.push(hit.uid);
-        if (res.body.length < SEARCH_PAGE) return uids;
+        // A short page is the last; a full page with nothing new is a server ignoring `page`: stop, not loop.
+        if (res.body.length < SEARCH_PAGE || new Set(uids).size === known) return uids;
       }
     },
 
@@ -106,6 +108,8 @@ export function legacyStore(conn: Connection): DashboardStore {
       try {
         await request(conn, 'DELETE', path);
       } catch (err) {
+        // Grafana's own 404: it is gone already (an earlier send applied late, or someone else), as asked.
+        if (err instanceof HttpError && err.status === 404 && saysDashboardNotFound(err.body)) return;
         if (err instanceof HttpError && err.status === 400 && /provisioned/i.test(serverMessage(err.body))) {
           throw new SaveRefused('it is provisioned from files: Grafana does not let an API delete it');
         }
@@ -116,3 +120,8 @@ export function legacyStore(conn: Connection): DashboardStore {
 }
 
 const SEARCH_PAGE = 5000;
+
+/** Grafana's own 404 about a dashboard: JSON saying so (pkg/api/dashboard.go: "Dashboard not found"); a proxy's 404 page is not. */
+function saysDashboardNotFound(body: unknown): boolean {
+  return isObject(body) && typeof body.message === 'string' && /dashboard not found/i.test(body.message);
+}

@@ -134,6 +134,26 @@ describe('publish --prune: a delete whose answer is lost', () => {
     expect(g.requests.filter((x) => x.method === 'DELETE')).toHaveLength(1);
   });
 
+  it.each(APIS)("counts Grafana's own 404 on the delete as deleted (gone already), never a proxy's 404 page (%s)", async (_api, options) => {
+    const { g, run } = await setup(options);
+    await run(['publish', '--config', await config('a', 'team-a', ['keep', 'drop'])]);
+    const notFound = options.k8s
+      ? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, details: { name: 'drop', group: 'dashboard.grafana.app', kind: 'dashboards' }, message: 'dashboards.dashboard.grafana.app "drop" not found' }
+      : { message: 'Dashboard not found', status: 'not-found' };
+    g.faults.push({ match: { method: 'DELETE' }, kind: 'status', status: 404, body: notFound });
+    const gone = await run(['publish', '--config', await config('a', 'team-a', ['keep']), '--prune']);
+    expect(gone.code).toBe(0);
+    expect(gone.stdout).toMatch(/^deleted\s+drop/m);
+
+    await run(['publish', '--config', await config('b', 'team-b', ['keep2', 'drop2'])]);
+    g.faults.push({ match: { method: 'DELETE' }, kind: 'status', status: 404, body: '<html><body>404 Not Found</body></html>' });
+    const proxied = await run(['publish', '--config', await config('b', 'team-b', ['keep2']), '--prune']);
+    // The page is no answer: the re-read finds it still there, the delete is sent again, and only then is it deleted.
+    expect(proxied.stdout).toMatch(/^deleted\s+drop2/m);
+    expect(g.requests.filter((x) => x.method === 'DELETE' && x.path.endsWith('/drop2'))).toHaveLength(2);
+    expect(g.state.getDashboard('drop2')).toBeUndefined();
+  });
+
   it('is refused when someone changed it meanwhile (the conditional delete says 409)', async () => {
     const { g, run } = await setup({ k8s: { versions: ['v1beta1'] } });
     await run(['publish', '--config', await config('a', 'team-a', ['keep', 'drop'])]);
