@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli.ts';
-import type { StandinOptions } from '../support/grafana-standin.ts';
+import type { JsonObject, StandinOptions } from '../support/grafana-standin.ts';
 import { useGrafana } from '../support/publish.ts';
 
 const setup = useGrafana();
@@ -137,7 +137,7 @@ describe('publish --prune: a delete whose answer is lost', () => {
   it.each(APIS)("counts Grafana's own 404 on the delete as deleted (gone already), never a proxy's 404 page (%s)", async (_api, options) => {
     const { g, run } = await setup(options);
     await run(['publish', '--config', await config('a', 'team-a', ['keep', 'drop'])]);
-    const notFound = options.k8s
+    const notFound: JsonObject = options.k8s
       ? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, details: { name: 'drop', group: 'dashboard.grafana.app', kind: 'dashboards' }, message: 'dashboards.dashboard.grafana.app "drop" not found' }
       : { message: 'Dashboard not found', status: 'not-found' };
     g.faults.push({ match: { method: 'DELETE' }, kind: 'status', status: 404, body: notFound });
