@@ -138,14 +138,7 @@ export async function resolveConnection(flags: ConnectionFlags, { cwd, env, warn
     const user = optionalEnv('PROMETHEUS_USER');
     const password = optionalEnv('PROMETHEUS_PASSWORD');
     if (!token && user?.includes(':')) throw new UsageError('PROMETHEUS_USER: a user name cannot contain ":" (basic authentication joins user and password with it)');
-    if (token) {
-      headers.Authorization = `Bearer ${token}`;
-      secrets.push(token);
-    } else if (user && password) {
-      const basic = Buffer.from(`${user}:${password}`).toString('base64');
-      headers.Authorization = `Basic ${basic}`;
-      secrets.push(password, basic);
-    } else if (user || password) {
+    if (!authorize(headers, secrets, token, user, password) && (user || password)) {
       throw new UsageError(`${user ? 'PROMETHEUS_PASSWORD' : 'PROMETHEUS_USER'} is not set: basic authentication needs both PROMETHEUS_USER and PROMETHEUS_PASSWORD`);
     }
   } else if (logzio) {
@@ -183,14 +176,7 @@ export async function resolveConnection(flags: ConnectionFlags, { cwd, env, warn
     const password = flags.passwordEnv ? fromEnv(flags.passwordEnv, 'passwordEnv') : optionalEnv('GRAFANA_PASSWORD');
     // Basic auth joins them with ":" (RFC 7617): a user name holding one would be split at the wrong place.
     if (!token && user?.includes(':')) throw new UsageError(`${flags.userEnv ? `${flags.label ?? 'config'}: userEnv ${flags.userEnv}` : 'GRAFANA_USER'}: a user name cannot contain ":" (basic authentication joins user and password with it)`);
-    if (token) {
-      headers.Authorization = `Bearer ${token}`;
-      secrets.push(token);
-    } else if (user && password) {
-      const basic = Buffer.from(`${user}:${password}`).toString('base64');
-      headers.Authorization = `Basic ${basic}`;
-      secrets.push(password, basic);
-    } else {
+    if (!authorize(headers, secrets, token, user, password)) {
       throw new UsageError('no Grafana credentials: set GRAFANA_TOKEN (a service-account token), or GRAFANA_USER and GRAFANA_PASSWORD, or pass --token-file');
     }
     const orgId =
@@ -251,3 +237,17 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const s of [...forms].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
   return out;
 }
+
+/** A bearer token, else basic authentication with user and password; false when neither is complete. Secrets are noted for redaction. */
+function authorize(headers: Record<string, string>, secrets: string[], token?: string, user?: string, password?: string): boolean {
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+    secrets.push(token);
+  } else if (user && password) {
+    const basic = Buffer.from(`${user}:${password}`).toString('base64');
+    headers.Authorization = `Basic ${basic}`;
+    secrets.push(password, basic);
+  } else return false;
+  return true;
+}
+
