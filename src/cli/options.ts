@@ -18,17 +18,24 @@ export function dashboardOptions<T>(y: Argv<T>) {
 /** How to reach Grafana or Logz.io: publish, diff and preview --live. */
 export type ConnectionOptionFlags = ConnectionFlags & { api?: DashboardApiChoice; token?: string };
 
-export function connectionOptions<T>(y: Argv<T>) {
+/** How any server is reached and trusted: publish, diff, preview --live and doctor (their own flags name the server). */
+export function credentialOptions<T>(y: Argv<T>, headerNote = '') {
   return y
-    .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL); credentials from GRAFANA_TOKEN, or GRAFANA_USER + GRAFANA_PASSWORD' })
-    .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: 'publish to Logz.io in this region (token from LOGZIO_API_TOKEN)' })
-    .option('logzio-api-url', { type: 'string', describe: 'Logz.io API base URL, e.g. https://api-eu.logz.io/v1/grafana (proxies, new regions)' })
     .option('token-file', { type: 'string', describe: 'read the token from this file instead of the environment' })
     .option('token', { type: 'string', hidden: true })
     .option('org-id', { type: 'number', describe: 'Grafana organisation (or GRAFANA_ORG_ID)' })
-    .option('header', { type: 'string', array: true, describe: 'extra HTTP header "Name: value" (repeatable)' })
-    .option('ca-cert', { type: 'string', describe: 'PEM file of the CA that signed Grafana\'s certificate' })
-    .option('insecure-skip-tls-verify', { type: 'boolean', describe: 'do not check the server\'s certificate (only when asked)' })
+    .option('header', { type: 'string', array: true, describe: `extra HTTP header "Name: value" (repeatable${headerNote})` })
+    .option('ca-cert', { type: 'string', describe: 'PEM file of the CA that signed the server\'s certificate' })
+    .option('insecure-skip-tls-verify', { type: 'boolean', describe: 'do not check the server\'s certificate (only when asked)' });
+}
+
+export function connectionOptions<T>(y: Argv<T>) {
+  return credentialOptions(
+    y
+      .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL); credentials from GRAFANA_TOKEN, or GRAFANA_USER + GRAFANA_PASSWORD' })
+      .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: 'publish to Logz.io in this region (token from LOGZIO_API_TOKEN)' })
+      .option('logzio-api-url', { type: 'string', describe: 'Logz.io API base URL, e.g. https://api-eu.logz.io/v1/grafana (proxies, new regions)' }),
+  )
     .option('timeout', { type: 'number', describe: 'seconds to wait for each request (default 30)' })
     .option('concurrency', { type: 'number', describe: 'requests in flight at once (default 8; Logz.io 10, at most 100)' })
     .option('api', { choices: DASHBOARD_APIS, describe: 'dashboard API: the Kubernetes-style one when offered (auto, the default), or force one' })

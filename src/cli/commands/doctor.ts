@@ -6,7 +6,7 @@ import { isObject } from '../../json.ts';
 import { LOGZIO_REGIONS, type LogzioRegion } from '../../grafana/regions.ts';
 import type { Context } from '../context.ts';
 import type { DashboardFlags } from '../../config/load.ts';
-import { dashboardOptions } from '../options.ts';
+import { credentialOptions, dashboardOptions } from '../options.ts';
 
 export interface DoctorFlags extends DashboardFlags {
   prometheusUrl?: string;
@@ -43,17 +43,12 @@ const DESCRIBE = [
 ].join('\n');
 
 export function builder(y: Argv) {
-  return dashboardOptions(y.usage(`$0 doctor [options]\n\n${DESCRIBE}`))
+  const options = dashboardOptions(y.usage(`$0 doctor [options]\n\n${DESCRIBE}`))
     .option('prometheus-url', { type: 'string', describe: 'base URL of a Prometheus-compatible query API (the part before /api/v1)' })
     .option('url', { type: 'string', describe: 'Grafana URL (or GRAFANA_URL): read through its data source proxy' })
     .option('datasource-uid', { type: 'string', describe: "with Grafana: the Prometheus data source's uid (config: alerts.datasourceUid)" })
-    .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: "read Logz.io's metrics API in this region (token from LOGZIO_API_TOKEN)" })
-    .option('token-file', { type: 'string', describe: 'read the token from this file instead of the environment' })
-    .option('token', { type: 'string', hidden: true })
-    .option('org-id', { type: 'number', describe: 'Grafana organisation (or GRAFANA_ORG_ID)' })
-    .option('header', { type: 'string', array: true, describe: 'extra HTTP header "Name: value" (repeatable; e.g. X-Scope-OrgID for Mimir)' })
-    .option('ca-cert', { type: 'string', describe: "PEM file of the CA that signed the server's certificate" })
-    .option('insecure-skip-tls-verify', { type: 'boolean', describe: "do not check the server's certificate (only when asked)" })
+    .option('logzio-region', { type: 'string', choices: Object.keys(LOGZIO_REGIONS), describe: "read Logz.io's metrics API in this region (token from LOGZIO_API_TOKEN)" });
+  return credentialOptions(options, '; e.g. X-Scope-OrgID for Mimir')
     .option('timeout', { type: 'number', describe: 'seconds each query may take, sent to the server too (default 30)' })
     .option('concurrency', { type: 'number', describe: 'queries in flight at once (default 4)' })
     .option('since', { type: 'string', describe: 'how far back to read: 30m, 1h (default), 6h, 1d' })
